@@ -1,0 +1,87 @@
+/* docket protocol vocabulary: commands, states, roles and enumerated values. */
+#ifndef DOCKET_PROTO_H
+#define DOCKET_PROTO_H
+
+#include <stdint.h>
+
+#define PROTO_VERSION 1
+
+/* Largest request docketd answers; larger ones get too_large. */
+#define PROTO_MAX_REQUEST (1024 * 1024)
+/* ZMQ_MAXMSGSIZE: libzmq drops the connection of a peer sending more. */
+#define PROTO_MAX_FRAME (4 * 1024 * 1024)
+
+/* The first PROTO_FSM_OPS commands are the decision lifecycle, in fsm order. */
+enum proto_op {
+	OP_DRAFT,
+	OP_AMEND,
+	OP_SUBMIT,
+	OP_RETURN,
+	OP_ENDORSE,
+	OP_REJECT,
+	OP_WITHDRAW,
+	OP_PUBLISH,
+	OP_SCHEDULE,
+	OP_UNSCHEDULE,
+	OP_REPORT,
+	OP_NOTE,
+	OP_RECOMMEND,
+	OP_RESPOND,
+	OP_LIFT_RESTRICTION,
+	OP_MEETING_ADD,
+	OP_MEETING_MOVE,
+	OP_MEETING_CANCEL,
+	OP_ITEM_ADD,
+	OP_GET,
+	OP_LIST,
+	OP_HISTORY,
+	OP_MEETINGS,
+	OP_COUNT
+};
+#define PROTO_FSM_OPS (OP_LIFT_RESTRICTION + 1)
+
+enum proto_state {
+	ST_NONE, /* the decision does not exist yet */
+	ST_DRAFT,
+	ST_SUBMITTED,
+	ST_ENDORSED,
+	ST_REJECTED,
+	ST_WITHDRAWN,
+	ST_PUBLISHED,
+	ST_SCHEDULED,
+	ST_REPORTED,
+	ST_NOTED,
+	ST_RESPONSE_DUE,
+	ST_RESPONDED,
+	ST_COUNT
+};
+
+enum proto_role {
+	ROLE_STAFF = 1 << 0,
+	ROLE_COMMISSIONER = 1 << 1,
+	ROLE_SECRETARIAT = 1 << 2,
+	ROLE_READER = 1 << 3,
+	ROLE_ADMIN = 1 << 4,
+	ROLE_ALL = (1 << 5) - 1
+};
+
+/* Names of ops, states and roles as they appear on the wire; NULL if out of range. */
+const char *proto_op_name(int op);
+const char *proto_state_name(int state);
+const char *proto_role_name(int role_bit);
+
+/* Lookups by wire name (len bytes, not terminated); -1 when unknown. */
+int proto_op_lookup(const char *name, uint32_t len);
+int proto_state_lookup(const char *name, uint32_t len);
+int proto_role_lookup(const char *name, uint32_t len);
+
+/* Enumerated field values; each list is NULL-terminated. */
+extern const char *const proto_decision_makers[];
+extern const char *const proto_categories[];
+extern const char *const proto_restrictions[];
+extern const char *const proto_meeting_statuses[];
+
+/* Index of name in a NULL-terminated list, or -1. */
+int proto_enum_lookup(const char *const *list, const char *name, uint32_t len);
+
+#endif
