@@ -1,0 +1,30 @@
+/* docketd's settings: embedded defaults, then the INI file, then the command line. */
+#ifndef DOCKET_CONFIG_H
+#define DOCKET_CONFIG_H
+
+#include <stddef.h>
+
+struct config {
+	char state_dir[1024];
+	char listen[256];
+	char publish[256];
+	char principal[64];
+	unsigned roles;      /* ROLE_* bits of the default principal */
+	unsigned batch_max;  /* requests applied in one transaction at most */
+	int event_hwm;       /* events queued per subscriber before it loses some */
+};
+
+/* The embedded defaults. */
+void config_defaults(struct config *c);
+
+/*
+ * Read the INI file at path over c. Unknown sections or keys and bad values
+ * are errors. Returns 0 or -DOCKET_ECONFIG with "path:line: what" in err.
+ */
+int config_load(struct config *c, const char *path, char *err, size_t errlen);
+
+/* Set one key ("listen", "state_dir"...) as the file would. 0 or -DOCKET_ECONFIG. */
+int config_set(struct config *c, const char *section, const char *key, const char *value,
+	       char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,244 @@
+/* docketd: wires the config, the store and the sockets into one libevent loop. */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <systemd/sd-daemon.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "docket/docket.h"
+#include "log.h"
+#include "server.h"
+#include "store.h"
+
+struct daemon {
+	struct config config;
+	const char *config_path;
+	/* Command-line settings, re-applied over the file on every reload. */
+	const char *override[8][2];
+	int noverride;
+	struct principal who;
+	struct event_base *base;
+	struct server server;
+	struct store *store;
+	int lock_fd;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: docketd [OPTION]...\n"
+		"Run docket's daemon in the foreground: it applies decision lifecycle commands\n"
+		"and publishes every change.\n"
+		"\n"
+		"  -c, --config FILE      read settings from the INI file FILE\n"
+		"      --state-dir DIR    keep the database in DIR (default: ./state)\n"
+		"      --listen ENDPOINT  take commands on ENDPOINT (default: %s)\n"
+		"      --publish ENDPOINT publish events on ENDPOINT (default: %s)\n"
+		"  -h, --help             show this help and exit\n"
+		"  -V, --version          show the version and exit\n"
+		"\n"
+		"Signals: SIGTERM and SIGINT stop after the batch in hand; SIGHUP rereads FILE.\n"
+		"See docketd(8).\n",
+		DOCKET_DEFAULT_ENDPOINT, DOCKET_DEFAULT_EVENTS);
+}
+
+static int load_config(struct daemon *d, struct config *c, char *err, size_t errlen)
+{
+	config_defaults(c);
+	if (d->config_path && config_load(c, d->config_path, err, errlen) < 0)
+		return -DOCKET_ECONFIG;
+	for (int i = 0; i < d->noverride; i++)
+		if (config_set(c, "docketd", d->override[i][0], d->override[i][1], err, errlen) < 0)
+			return -DOCKET_ECONFIG;
+	return 0;
+}
+
+static void set_principal(struct daemon *d)
+{
+	d->who.name = (struct str){d->config.principal, (uint32_t)strlen(d->config.principal)};
+	d->who.roles = d->config.roles;
+}
+
+static void on_reload(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	struct daemon *d = arg;
+	struct config c;
+	char err[512];
+	if (load_config(d, &c, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "reload refused, keeping the running settings: %s", err);
+		return;
+	}
+	if (strcmp(c.state_dir, d->config.state_dir) || strcmp(c.listen, d->config.listen) ||
+	    strcmp(c.publish, d->config.publish) || c.batch_max != d->config.batch_max ||
+	    c.event_hwm != d->config.event_hwm)
+		log_msg(LOG_WARNING, "state_dir, listen, publish, batch_max and event_hwm take "
+				     "effect at the next start");
+	memcpy(d->config.principal, c.principal, sizeof c.principal);
+	d->config.roles = c.roles;
+	set_principal(d);
+	sd_notify(0, "RELOADING=0\nSTATUS=configuration reloaded");
+	log_msg(LOG_INFO, "configuration reloaded");
+}
+
+static void on_stop(evutil_socket_t sig, short what, void *arg)
+{
+	(void)what;
+	struct daemon *d = arg;
+	log_msg(LOG_INFO, "%s: stopping", strsignal((int)sig));
+	sd_notify(0, "STOPPING=1");
+	/* The loop calls this between batches, so the batch in hand is done. */
+	event_base_loopbreak(d->base);
+}
+
+/* Create the state directory if needed and hold its lock. Returns a sysexits code. */
+static int open_state(struct daemon *d)
+{
+	const char *dir = d->config.state_dir;
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
+		log_msg(LOG_ERR, "cannot create the state directory %s: %s", dir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	char path[1200];
+	snprintf(path, sizeof path, "%s/docketd.lock", dir);
+	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
+	if (d->lock_fd < 0) {
+		log_msg(LOG_ERR, "cannot use the state directory %s: %s", dir, strerror(errno));
+		return EX_CANTCREAT;
+	}
+	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
+		log_msg(LOG_ERR, "the state directory %s is in use by another docketd", dir);
+		return EX_TEMPFAIL;
+	}
+	snprintf(path, sizeof path, "%s/docket.db", dir);
+	char err[512];
+	if (store_open(&d->store, path, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "cannot open the database: %s", err);
+		return access(path, W_OK) == 0 || errno == ENOENT ? EX_DATAERR : EX_CANTCREAT;
+	}
+	return EX_OK;
+}
+
+static int parse_args(struct daemon *d, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"config", required_argument, NULL, 'c'},
+		{"state-dir", required_argument, NULL, 's'},
+		{"listen", required_argument, NULL, 'l'},
+		{"publish", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{"version", no_argument, NULL, 'V'},
+		{NULL, 0, NULL, 0},
+	};
+	int o;
+	while ((o = getopt_long(argc, argv, "c:hV", opts, NULL)) != -1) {
+		switch (o) {
+		case 'c':
+			d->config_path = optarg;
+			break;
+		case 's':
+		case 'l':
+		case 'p':
+			d->override[d->noverride][0] =
+				o == 's' ? "state_dir" : o == 'l' ? "listen" : "publish";
+			d->override[d->noverride++][1] = optarg;
+			if (d->noverride == 8) {
+				fprintf(stderr, "docketd: too many options\n");
+				return EX_USAGE;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EX_OK);
+		case 'V':
+			printf("docketd %s\n", DOCKET_VERSION);
+			exit(EX_OK);
+		default:
+			usage(stderr);
+			return EX_USAGE;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "docketd: unexpected argument '%s'\n", argv[optind]);
+		return EX_USAGE;
+	}
+	return EX_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct daemon d = {.lock_fd = -1};
+	struct event *sigs[3] = {NULL, NULL, NULL};
+	int code = parse_args(&d, argc, argv);
+	if (code != EX_OK)
+		return code;
+
+	char err[512];
+	if (load_config(&d, &d.config, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_CONFIG;
+	}
+	set_principal(&d);
+	signal(SIGPIPE, SIG_IGN);
+
+	if ((code = open_state(&d)) != EX_OK)
+		goto out;
+	code = EX_OSERR;
+	if (!(d.base = event_base_new())) {
+		log_msg(LOG_ERR, "cannot create the event loop");
+		goto out;
+	}
+	struct server_options so = {
+		.listen = d.config.listen,
+		.publish = d.config.publish,
+		.batch_max = d.config.batch_max,
+		.event_hwm = d.config.event_hwm,
+	};
+	int rc = server_open(&d.server, d.base, &so, d.store, &d.who, err, sizeof err);
+	if (rc < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		code = rc == -DOCKET_EUNREACHABLE ? EX_UNAVAILABLE : EX_OSERR;
+		goto out;
+	}
+	sigs[0] = evsignal_new(d.base, SIGTERM, on_stop, &d);
+	sigs[1] = evsignal_new(d.base, SIGINT, on_stop, &d);
+	sigs[2] = evsignal_new(d.base, SIGHUP, on_reload, &d);
+	for (int i = 0; i < 3; i++)
+		if (!sigs[i] || evsignal_add(sigs[i], NULL) < 0) {
+			log_msg(LOG_ERR, "cannot handle signals");
+			goto out;
+		}
+
+	log_msg(LOG_INFO, "ready: commands on %s, events on %s, state in %s", d.config.listen,
+		d.config.publish, d.config.state_dir);
+	sd_notifyf(0, "READY=1\nSTATUS=commands on %s, events on %s\nMAINPID=%lu",
+		   d.config.listen, d.config.publish, (unsigned long)getpid());
+	if (event_base_dispatch(d.base) < 0) {
+		log_msg(LOG_ERR, "the event loop failed");
+		goto out;
+	}
+	code = EX_OK;
+	log_msg(LOG_INFO, "stopped after %llu commands in %llu batches",
+		(unsigned long long)d.server.commands, (unsigned long long)d.server.batches);
+out:
+	for (int i = 0; i < 3; i++)
+		if (sigs[i])
+			event_free(sigs[i]);
+	server_close(&d.server);
+	store_close(&d.store);
+	if (d.base)
+		event_base_free(d.base);
+	if (d.lock_fd >= 0)
+		close(d.lock_fd);
+	return code;
+}

@@ -1,0 +1,147 @@
+/* msgpack writing helpers: the maps of PROTOCOL.md section 5. */
+#include <string.h>
+
+#include "pack.h"
+#include "proto.h"
+
+void pack_cstr(msgpack_packer *pk, const char *s)
+{
+	size_t n = strlen(s);
+	msgpack_pack_str(pk, n);
+	msgpack_pack_str_body(pk, s, n);
+}
+
+void pack_str(msgpack_packer *pk, struct str s)
+{
+	if (!s.ptr) {
+		msgpack_pack_nil(pk);
+		return;
+	}
+	msgpack_pack_str(pk, s.len);
+	msgpack_pack_str_body(pk, s.ptr, s.len);
+}
+
+void pack_raw(msgpack_packer *pk, const void *bytes, size_t len)
+{
+	pk->callback(pk->data, bytes, len);
+}
+
+static size_t open_fixed(msgpack_sbuffer *buf, char type, size_t width)
+{
+	size_t at = buf->size;
+	char header[5] = {type, 0, 0, 0, 0};
+	msgpack_sbuffer_write(buf, header, 1 + width);
+	return at;
+}
+
+size_t pack_open_map(msgpack_sbuffer *buf)
+{
+	return open_fixed(buf, (char)0xde, 2);
+}
+
+size_t pack_open_array(msgpack_sbuffer *buf)
+{
+	return open_fixed(buf, (char)0xdd, 4);
+}
+
+void pack_close(msgpack_sbuffer *buf, size_t at, uint32_t count)
+{
+	unsigned char *p = (unsigned char *)buf->data + at;
+	if (p[0] == 0xde) {
+		p[1] = (unsigned char)(count >> 8);
+		p[2] = (unsigned char)count;
+	} else {
+		p[1] = (unsigned char)(count >> 24);
+		p[2] = (unsigned char)(count >> 16);
+		p[3] = (unsigned char)(count >> 8);
+		p[4] = (unsigned char)count;
+	}
+}
+
+static int long_text(int col)
+{
+	return col == D_TEXT || col == D_JUSTIFICATION || col == D_RECOMMENDATION ||
+	       col == D_RESPONSE;
+}
+
+void pack_decision(msgpack_packer *pk, const struct decision *d, int summary)
+{
+	msgpack_pack_map(pk, 5 + (size_t)(summary ? D_COUNT - 4 : D_COUNT));
+	pack_cstr(pk, "ref");
+	pack_str(pk, d->ref);
+	pack_cstr(pk, "state");
+	pack_cstr(pk, proto_state_name(d->state));
+	pack_cstr(pk, "version");
+	msgpack_pack_int64(pk, d->version);
+	pack_cstr(pk, "cost_pence");
+	if (d->cost_pence >= 0)
+		msgpack_pack_int64(pk, d->cost_pence);
+	else
+		msgpack_pack_nil(pk);
+	pack_cstr(pk, "item");
+	if (d->item)
+		msgpack_pack_int64(pk, d->item);
+	else
+		msgpack_pack_nil(pk);
+	for (int i = 0; i < D_COUNT; i++) {
+		if (summary && long_text(i))
+			continue;
+		pack_cstr(pk, decision_col_names[i]);
+		pack_str(pk, d->col[i]);
+	}
+}
+
+void pack_meeting_head(msgpack_packer *pk, const struct meeting *m, const char *status,
+		       int with_items)
+{
+	msgpack_pack_map(pk, 6 + (with_items ? 1 : 0));
+	pack_cstr(pk, "id");
+	msgpack_pack_int64(pk, m->id);
+	pack_cstr(pk, "panel");
+	pack_str(pk, m->panel);
+	pack_cstr(pk, "starts_at");
+	pack_str(pk, m->starts_at);
+	pack_cstr(pk, "venue");
+	pack_str(pk, m->venue);
+	pack_cstr(pk, "status");
+	pack_cstr(pk, status);
+	pack_cstr(pk, "version");
+	msgpack_pack_int64(pk, m->version);
+	/* The caller writes the "items" key and value next. */
+}
+
+void pack_item_head(msgpack_packer *pk, const struct item *it, int with_decisions)
+{
+	msgpack_pack_map(pk, 8 + (with_decisions ? 1 : 0));
+	pack_cstr(pk, "id");
+	msgpack_pack_int64(pk, it->id);
+	pack_cstr(pk, "meeting");
+	msgpack_pack_int64(pk, it->meeting);
+	pack_cstr(pk, "code");
+	pack_str(pk, it->code);
+	pack_cstr(pk, "subject");
+	pack_str(pk, it->subject);
+	pack_cstr(pk, "period_start");
+	pack_str(pk, it->period_start);
+	pack_cstr(pk, "period_end");
+	pack_str(pk, it->period_end);
+	pack_cstr(pk, "from");
+	pack_str(pk, it->from);
+	pack_cstr(pk, "to");
+	pack_str(pk, it->to);
+}
+
+void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip)
+{
+	uint64_t fields = req->present & ~skip;
+	msgpack_pack_map(pk, (size_t)__builtin_popcountll(fields));
+	for (int f = 0; f < F_COUNT; f++) {
+		if (!(fields & BIT(f)))
+			continue;
+		pack_cstr(pk, request_field_name(f));
+		if (request_field_is_int(f))
+			msgpack_pack_int64(pk, req->n[f]);
+		else
+			pack_str(pk, req->s[f]);
+	}
+}

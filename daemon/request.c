@@ -1,0 +1,372 @@
+/* Request decoding: one validation pass, then a table-driven read of each key. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "codec.h"
+#include "docket/error.h"
+#include "proto.h"
+#include "request.h"
+
+enum kind {
+	K_REF,  /* 1..64 bytes, one line */
+	K_LINE, /* 1..1024 bytes, one line */
+	K_TEXT, /* 1..64 KiB, any text */
+	K_INT,  /* non-negative integer */
+	K_DATE, /* YYYY-MM-DD */
+	K_TIME, /* YYYY-MM-DDTHH:MM:SSZ */
+	K_ENUM,
+};
+
+static const struct {
+	const char *name;
+	enum kind kind;
+	const char *const *values; /* K_ENUM */
+} fields[F_COUNT] = {
+	[F_REF] = {"ref", K_REF, NULL},
+	[F_TITLE] = {"title", K_LINE, NULL},
+	[F_TEXT] = {"text", K_TEXT, NULL},
+	[F_JUSTIFICATION] = {"justification", K_TEXT, NULL},
+	[F_DECISION_MAKER] = {"decision_maker", K_ENUM, proto_decision_makers},
+	[F_CATEGORY] = {"category", K_ENUM, proto_categories},
+	[F_COST_PENCE] = {"cost_pence", K_INT, NULL},
+	[F_COST_TEXT] = {"cost_text", K_LINE, NULL},
+	[F_COMMENT] = {"comment", K_TEXT, NULL},
+	[F_REASON] = {"reason", K_TEXT, NULL},
+	[F_RESTRICTION] = {"restriction", K_ENUM, proto_restrictions},
+	[F_RESTRICTION_REASON] = {"restriction_reason", K_TEXT, NULL},
+	[F_REVIEW_DATE] = {"review_date", K_DATE, NULL},
+	[F_ITEM] = {"item", K_INT, NULL},
+	[F_RECOMMENDATION] = {"recommendation", K_TEXT, NULL},
+	[F_RESPONSE_DUE] = {"response_due", K_DATE, NULL},
+	[F_RESPONSE] = {"response", K_TEXT, NULL},
+	[F_PANEL] = {"panel", K_LINE, NULL},
+	[F_STARTS_AT] = {"starts_at", K_TIME, NULL},
+	[F_VENUE] = {"venue", K_LINE, NULL},
+	[F_MEETING] = {"meeting", K_INT, NULL},
+	[F_CODE] = {"code", K_LINE, NULL},
+	[F_SUBJECT] = {"subject", K_LINE, NULL},
+	[F_PERIOD_START] = {"period_start", K_DATE, NULL},
+	[F_PERIOD_END] = {"period_end", K_DATE, NULL},
+	[F_FROM] = {"from", K_LINE, NULL},
+	[F_TO] = {"to", K_LINE, NULL},
+	[F_STATE] = {"state", K_ENUM, NULL}, /* checked against proto_state_lookup */
+	[F_LIMIT] = {"limit", K_INT, NULL},
+	[F_AFTER] = {"after", K_REF, NULL},
+	[F_EXPECT_VERSION] = {"expect_version", K_INT, NULL},
+	[F_IDEM] = {"idem", K_LINE, NULL},
+};
+
+#define TEXT_FIELDS                                                                          \
+	(BIT(F_TITLE) | BIT(F_TEXT) | BIT(F_JUSTIFICATION) | BIT(F_DECISION_MAKER) |         \
+	 BIT(F_CATEGORY) | BIT(F_COST_PENCE) | BIT(F_COST_TEXT))
+#define CHANGE (BIT(F_EXPECT_VERSION) | BIT(F_IDEM))
+
+/* Keys each op takes (besides v, op and id), and the ones it needs. */
+static const struct {
+	uint64_t allowed;
+	uint64_t required;
+} ops[OP_COUNT] = {
+	[OP_DRAFT] = {BIT(F_REF) | TEXT_FIELDS | BIT(F_IDEM),
+		      BIT(F_REF) | (TEXT_FIELDS & ~(BIT(F_COST_PENCE) | BIT(F_COST_TEXT)))},
+	[OP_AMEND] = {BIT(F_REF) | TEXT_FIELDS | CHANGE, BIT(F_REF)},
+	[OP_SUBMIT] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
+	[OP_RETURN] = {BIT(F_REF) | BIT(F_COMMENT) | CHANGE, BIT(F_REF) | BIT(F_COMMENT)},
+	[OP_ENDORSE] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
+	[OP_REJECT] = {BIT(F_REF) | BIT(F_REASON) | CHANGE, BIT(F_REF) | BIT(F_REASON)},
+	[OP_WITHDRAW] = {BIT(F_REF) | BIT(F_REASON) | CHANGE, BIT(F_REF) | BIT(F_REASON)},
+	[OP_PUBLISH] = {BIT(F_REF) | BIT(F_RESTRICTION) | BIT(F_RESTRICTION_REASON) |
+				BIT(F_REVIEW_DATE) | CHANGE,
+			BIT(F_REF)},
+	[OP_SCHEDULE] = {BIT(F_REF) | BIT(F_ITEM) | CHANGE, BIT(F_REF) | BIT(F_ITEM)},
+	[OP_UNSCHEDULE] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
+	[OP_REPORT] = {BIT(F_REF) | BIT(F_ITEM) | CHANGE, 0},
+	[OP_NOTE] = {BIT(F_REF) | BIT(F_COMMENT) | CHANGE, BIT(F_REF)},
+	[OP_RECOMMEND] = {BIT(F_REF) | BIT(F_RECOMMENDATION) | BIT(F_RESPONSE_DUE) | CHANGE,
+			  BIT(F_REF) | BIT(F_RECOMMENDATION) | BIT(F_RESPONSE_DUE)},
+	[OP_RESPOND] = {BIT(F_REF) | BIT(F_RESPONSE) | CHANGE, BIT(F_REF) | BIT(F_RESPONSE)},
+	[OP_LIFT_RESTRICTION] = {BIT(F_REF) | BIT(F_COMMENT) | CHANGE, BIT(F_REF)},
+	[OP_MEETING_ADD] = {BIT(F_PANEL) | BIT(F_STARTS_AT) | BIT(F_VENUE) | BIT(F_IDEM),
+			    BIT(F_PANEL) | BIT(F_STARTS_AT)},
+	[OP_MEETING_MOVE] = {BIT(F_MEETING) | BIT(F_STARTS_AT) | CHANGE,
+			     BIT(F_MEETING) | BIT(F_STARTS_AT)},
+	[OP_MEETING_CANCEL] = {BIT(F_MEETING) | CHANGE, BIT(F_MEETING)},
+	[OP_ITEM_ADD] = {BIT(F_MEETING) | BIT(F_CODE) | BIT(F_SUBJECT) | BIT(F_PERIOD_START) |
+				 BIT(F_PERIOD_END) | BIT(F_FROM) | BIT(F_TO) | BIT(F_IDEM),
+			 BIT(F_MEETING) | BIT(F_CODE) | BIT(F_SUBJECT)},
+	[OP_GET] = {BIT(F_REF), BIT(F_REF)},
+	[OP_LIST] = {BIT(F_STATE) | BIT(F_LIMIT) | BIT(F_AFTER), 0},
+	[OP_HISTORY] = {BIT(F_REF), BIT(F_REF)},
+	[OP_MEETINGS] = {0, 0},
+};
+
+const char *request_field_name(int f)
+{
+	return f >= 0 && f < F_COUNT ? fields[f].name : "?";
+}
+
+int request_field_is_int(int f)
+{
+	return fields[f].kind == K_INT;
+}
+
+static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* Strict UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
+static int utf8_valid(const unsigned char *s, uint32_t len, int one_line)
+{
+	uint32_t i = 0;
+	while (i < len) {
+		unsigned c = s[i];
+		if (c < 0x80) {
+			if (one_line && (c < 0x20 || c == 0x7f))
+				return 0;
+			i++;
+			continue;
+		}
+		unsigned n, min;
+		uint32_t cp;
+		if ((c & 0xe0) == 0xc0)
+			n = 1, min = 0x80, cp = c & 0x1f;
+		else if ((c & 0xf0) == 0xe0)
+			n = 2, min = 0x800, cp = c & 0x0f;
+		else if ((c & 0xf8) == 0xf0)
+			n = 3, min = 0x10000, cp = c & 0x07;
+		else
+			return 0;
+		if (len - i <= n)
+			return 0;
+		for (unsigned k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+static int digits(const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int num(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
+static int date_valid(const char *p, uint32_t len)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (len < 10 || !digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' ||
+	    !digits(p + 8, 2))
+		return 0;
+	int y = num(p, 4), m = num(p + 5, 2), d = num(p + 8, 2);
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && d == 29 && !leap);
+}
+
+static int time_valid(const char *p, uint32_t len)
+{
+	return len == 20 && date_valid(p, 10) && p[10] == 'T' && digits(p + 11, 2) &&
+	       p[13] == ':' && digits(p + 14, 2) && p[16] == ':' && digits(p + 17, 2) &&
+	       p[19] == 'Z' && num(p + 11, 2) < 24 && num(p + 14, 2) < 60 && num(p + 17, 2) < 60;
+}
+
+static int lookup_field(const struct codec_value *key)
+{
+	for (int f = 0; f < F_COUNT; f++)
+		if (codec_str_eq(key, fields[f].name))
+			return f;
+	return -1;
+}
+
+static int read_field(struct request *req, int f, const struct codec_value *v, char *err,
+		      size_t errlen)
+{
+	const char *name = fields[f].name;
+	enum kind kind = fields[f].kind;
+
+	if (kind == K_INT) {
+		if (v->type != CODEC_INT || v->u.i < 0)
+			return fail(err, errlen, -DOCKET_EBADREQ,
+				    "'%s' must be a non-negative integer", name);
+		req->n[f] = v->u.i;
+		return 0;
+	}
+	if (v->type != CODEC_STR)
+		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' must be a string", name);
+
+	uint32_t max = kind == K_REF ? 64 : kind == K_TEXT ? 64 * 1024 : 1024;
+	if (v->u.s.len > max)
+		return fail(err, errlen, kind == K_REF ? -DOCKET_EBADREQ : -DOCKET_ETOOLARGE,
+			    "'%s' is %u bytes; the limit is %u", name, v->u.s.len, max);
+	if (v->u.s.len == 0)
+		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' must not be empty", name);
+	if (!utf8_valid((const unsigned char *)v->u.s.ptr, v->u.s.len, kind != K_TEXT))
+		return fail(err, errlen, -DOCKET_EBADREQ,
+			    kind == K_TEXT ? "'%s' is not valid UTF-8"
+					   : "'%s' must be one line of valid UTF-8",
+			    name);
+
+	const char *p = v->u.s.ptr;
+	uint32_t len = v->u.s.len;
+	int ok = 1;
+	switch (kind) {
+	case K_DATE:
+		ok = len == 10 && date_valid(p, len);
+		break;
+	case K_TIME:
+		ok = time_valid(p, len);
+		break;
+	case K_ENUM:
+		ok = fields[f].values ? proto_enum_lookup(fields[f].values, p, len) >= 0
+				      : proto_state_lookup(p, len) > ST_NONE;
+		break;
+	default:
+		break;
+	}
+	if (!ok) {
+		const char *want = kind == K_DATE   ? "a date, YYYY-MM-DD"
+				   : kind == K_TIME ? "a UTC time, YYYY-MM-DDTHH:MM:SSZ"
+						    : "one of the documented values";
+		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' value '%.*s' is not %s", name,
+			    (int)(len > 64 ? 64 : len), p, want);
+	}
+	req->s[f] = (struct str){p, len};
+	return 0;
+}
+
+/* Check the request's shape against its op's row of the table. */
+static int check_shape(const struct request *req, uint64_t given_other, char *err, size_t errlen)
+{
+	const char *op = proto_op_name(req->op);
+	uint64_t extra = given_other & ~ops[req->op].allowed;
+	if (extra)
+		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' does not take '%s'", op,
+			    fields[__builtin_ctzll(extra)].name);
+	uint64_t missing = ops[req->op].required & ~req->present;
+	if (missing)
+		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' needs '%s'", op,
+			    fields[__builtin_ctzll(missing)].name);
+	if (req->op == OP_AMEND && !(req->present & TEXT_FIELDS))
+		return fail(err, errlen, -DOCKET_EBADREQ, "'amend' needs at least one field to change");
+	if (req->op == OP_REPORT && !(req->present & BIT(F_REF)) == !(req->present & BIT(F_ITEM)))
+		return fail(err, errlen, -DOCKET_EBADREQ, "'report' needs exactly one of 'ref' and 'item'");
+	return 0;
+}
+
+int request_decode(struct request *req, const void *buf, size_t len, char *err, size_t errlen)
+{
+	memset(req, 0, sizeof *req);
+	req->op = -1;
+
+	int rc = codec_validate(buf, len, &codec_default_limits);
+	if (rc == -DOCKET_ETOOLARGE)
+		return fail(err, errlen, rc, "request exceeds a size or nesting limit");
+	if (rc < 0)
+		return fail(err, errlen, -DOCKET_EBADREQ, "request is not valid msgpack");
+
+	struct codec_reader r;
+	struct codec_value map, key, val;
+	codec_reader_init(&r, buf, len);
+	codec_read(&r, &map);
+	if (map.type != CODEC_MAP)
+		return fail(err, errlen, -DOCKET_EBADREQ, "request must be a msgpack map");
+
+	/* Read every key before judging any, so the reply can echo id. */
+	int64_t version = -1;
+	struct str op = {NULL, 0};
+	int bad = 0;
+	const uint8_t *id_start = NULL, *id_end = NULL;
+	uint64_t given = 0;
+	for (uint32_t i = 0; i < map.u.count; i++) {
+		const uint8_t *pair = r.p;
+		codec_read(&r, &key);
+		const uint8_t *value_at = r.p;
+		codec_read(&r, &val);
+		if (val.type == CODEC_ARRAY || val.type == CODEC_MAP) {
+			r.p = value_at;
+			codec_skip(&r);
+		}
+		if (key.type != CODEC_STR) {
+			if (!bad)
+				rc = fail(err, errlen, -DOCKET_EBADREQ, "request keys must be strings");
+			bad = 1;
+		} else if (codec_str_eq(&key, "id")) {
+			req->id = (struct str){(const char *)value_at, (uint32_t)(r.p - value_at)};
+			id_start = pair;
+			id_end = r.p;
+		} else if (codec_str_eq(&key, "v")) {
+			version = val.type == CODEC_INT ? val.u.i : -2;
+		} else if (codec_str_eq(&key, "op")) {
+			if (val.type == CODEC_STR)
+				op = (struct str){val.u.s.ptr, val.u.s.len};
+			else
+				op = (struct str){"", 0};
+		} else if (!bad) {
+			/* After the first bad key only id, v and op are still read. */
+			int f = lookup_field(&key);
+			if (f < 0) {
+				rc = fail(err, errlen, -DOCKET_EBADREQ, "unknown key '%.*s'",
+					  (int)(key.u.s.len > 64 ? 64 : key.u.s.len), key.u.s.ptr);
+				bad = 1;
+			} else if (given & BIT(f)) {
+				rc = fail(err, errlen, -DOCKET_EBADREQ, "key '%s' appears twice",
+					  fields[f].name);
+				bad = 1;
+			} else if ((rc = read_field(req, f, &val, err, errlen)) < 0) {
+				bad = 1;
+			} else {
+				given |= BIT(f);
+			}
+		}
+	}
+	if (version == -1)
+		return fail(err, errlen, -DOCKET_EBADREQ, "request needs 'v', the protocol version");
+	if (version != PROTO_VERSION)
+		return fail(err, errlen, -DOCKET_EVERSION, "protocol version must be %d",
+			    PROTO_VERSION);
+	if (!op.ptr)
+		return fail(err, errlen, -DOCKET_EBADREQ, "request needs 'op'");
+	req->op = proto_op_lookup(op.ptr, op.len);
+	if (req->op < 0)
+		return fail(err, errlen, -DOCKET_EUNKNOWNOP, "unknown command '%.*s'",
+			    (int)(op.len > 64 ? 64 : op.len), op.ptr);
+	if (bad)
+		return rc;
+	req->present = given;
+	if ((rc = check_shape(req, given, err, errlen)) < 0)
+		return rc;
+
+	/* The pairs before and after id: what idempotency compares. */
+	struct codec_reader h;
+	codec_reader_init(&h, buf, len);
+	codec_read(&h, &map);
+	const char *start = (const char *)h.p, *end = (const char *)buf + len;
+	if (id_start) {
+		req->body[0] = (struct str){start, (uint32_t)((const char *)id_start - start)};
+		req->body[1] = (struct str){(const char *)id_end, (uint32_t)(end - (const char *)id_end)};
+	} else {
+		req->body[0] = (struct str){start, (uint32_t)(end - start)};
+	}
+	return 0;
+}

@@ -1,0 +1,143 @@
+/* The panel calendar: meetings and their agenda items. */
+#include <string.h>
+
+#include "docket/error.h"
+#include "proto.h"
+#include "store_int.h"
+
+static void reset(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
+static void read_meeting(sqlite3_stmt *q, struct arena *a, struct meeting *m)
+{
+	m->id = sqlite3_column_int64(q, 0);
+	m->panel = store_column_str(q, 1, a);
+	m->starts_at = store_column_str(q, 2, a);
+	m->venue = store_column_str(q, 3, a);
+	m->status = store_column_str(q, 4, a);
+	m->version = sqlite3_column_int64(q, 5);
+}
+
+static void read_item(sqlite3_stmt *q, struct arena *a, struct item *it)
+{
+	it->id = sqlite3_column_int64(q, 0);
+	it->meeting = sqlite3_column_int64(q, 1);
+	it->code = store_column_str(q, 2, a);
+	it->subject = store_column_str(q, 3, a);
+	it->period_start = store_column_str(q, 4, a);
+	it->period_end = store_column_str(q, 5, a);
+	it->from = store_column_str(q, 6, a);
+	it->to = store_column_str(q, 7, a);
+}
+
+int store_meeting_get(struct store *s, int64_t id, struct arena *a, struct meeting *m)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_GET];
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		read_meeting(q, a, m);
+	reset(q);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
+}
+
+static int write_meeting(struct store *s, enum stmt st, const struct meeting *m)
+{
+	sqlite3_stmt *q = s->stmt[st];
+	sqlite3_bind_int64(q, 1, m->id);
+	store_bind_str(q, 2, m->panel);
+	store_bind_str(q, 3, m->starts_at);
+	store_bind_str(q, 4, m->venue);
+	store_bind_str(q, 5, m->status);
+	sqlite3_bind_int64(q, 6, m->version);
+	return store_exec(s, st);
+}
+
+int store_meeting_insert(struct store *s, struct meeting *m)
+{
+	int rc = write_meeting(s, S_MEETING_INSERT, m);
+	if (rc == 0)
+		m->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int store_meeting_update(struct store *s, const struct meeting *m)
+{
+	return write_meeting(s, S_MEETING_UPDATE, m);
+}
+
+int store_item_get(struct store *s, int64_t id, struct arena *a, struct item *it)
+{
+	sqlite3_stmt *q = s->stmt[S_ITEM_GET];
+	sqlite3_bind_int64(q, 1, id);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		read_item(q, a, it);
+	reset(q);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
+}
+
+int store_item_insert(struct store *s, struct item *it)
+{
+	sqlite3_stmt *q = s->stmt[S_ITEM_INSERT];
+	sqlite3_bind_int64(q, 2, it->meeting);
+	store_bind_str(q, 3, it->code);
+	store_bind_str(q, 4, it->subject);
+	store_bind_str(q, 5, it->period_start);
+	store_bind_str(q, 6, it->period_end);
+	store_bind_str(q, 7, it->from);
+	store_bind_str(q, 8, it->to);
+	int rc = store_exec(s, S_ITEM_INSERT);
+	if (rc == 0)
+		it->id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+int store_meeting_count(struct store *s, int64_t meeting, int state, int64_t *count)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_COUNT];
+	sqlite3_bind_int64(q, 1, meeting);
+	if (state > ST_NONE)
+		sqlite3_bind_text(q, 2, proto_state_name(state), -1, SQLITE_STATIC);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*count = sqlite3_column_int64(q, 0);
+	reset(q);
+	return rc == SQLITE_ROW ? 0 : -DOCKET_ESTORAGE;
+}
+
+int store_meeting_list(struct store *s, store_meeting_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_LIST];
+	int rc, ret = 0;
+	struct meeting m;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		read_meeting(q, NULL, &m);
+		if ((ret = fn(ctx, &m)) < 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = -DOCKET_ESTORAGE;
+	reset(q);
+	return ret;
+}
+
+int store_meeting_items(struct store *s, int64_t meeting, store_item_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_ITEMS];
+	sqlite3_bind_int64(q, 1, meeting);
+	int rc, ret = 0;
+	struct item it;
+	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+		read_item(q, NULL, &it);
+		if ((ret = fn(ctx, &it)) < 0)
+			break;
+	}
+	if (ret == 0 && rc != SQLITE_DONE)
+		ret = -DOCKET_ESTORAGE;
+	reset(q);
+	return ret;
+}

@@ -1,0 +1,55 @@
+/* The store's private state, shared by its files and no one else. */
+#ifndef DOCKET_STORE_INT_H
+#define DOCKET_STORE_INT_H
+
+#include <sqlite3.h>
+
+#include "store.h"
+
+enum stmt {
+	S_BEGIN,
+	S_COMMIT,
+	S_ROLLBACK,
+	S_SAVEPOINT,
+	S_RELEASE,
+	S_ROLLBACK_TO,
+	S_EVENT_INSERT,
+	S_IDEM_GET,
+	S_IDEM_PUT,
+	S_DECISION_GET,
+	S_DECISION_INSERT,
+	S_DECISION_UPDATE,
+	S_DECISION_LIST,
+	S_DECISION_HISTORY,
+	S_ITEM_DECISIONS,
+	S_MEETING_GET,
+	S_MEETING_INSERT,
+	S_MEETING_UPDATE,
+	S_MEETING_LIST,
+	S_MEETING_COUNT,
+	S_ITEM_GET,
+	S_ITEM_INSERT,
+	S_MEETING_ITEMS,
+	S_COUNT
+};
+
+struct store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	int64_t next_seq;
+	int64_t seq_at_begin;
+	int64_t seq_at_savepoint;
+};
+
+/* SQL of each statement; decision statements are built from decision_col_names. */
+int store_prepare_all(struct store *s, char *err, size_t errlen);
+
+/* Step a statement that returns no rows, then reset it. 0 or -DOCKET_ESTORAGE. */
+int store_exec(struct store *s, enum stmt st);
+
+/* Bind helpers: nil str binds NULL. */
+void store_bind_str(sqlite3_stmt *st, int i, struct str v);
+/* Column as str copied into a (NULL: valid until the next step). */
+struct str store_column_str(sqlite3_stmt *st, int i, struct arena *a);
+
+#endif

@@ -1,0 +1,138 @@
+/* Every SQL statement docketd runs, prepared once when the store opens. */
+#include <stdio.h>
+#include <string.h>
+
+#include "docket/error.h"
+#include "store_int.h"
+
+const char *const decision_col_names[D_COUNT] = {
+	[D_TITLE] = "title",
+	[D_TEXT] = "text",
+	[D_JUSTIFICATION] = "justification",
+	[D_DECISION_MAKER] = "decision_maker",
+	[D_CATEGORY] = "category",
+	[D_COST_TEXT] = "cost_text",
+	[D_AUTHOR] = "author",
+	[D_RESTRICTION] = "restriction",
+	[D_RESTRICTION_REASON] = "restriction_reason",
+	[D_REVIEW_DATE] = "review_date",
+	[D_COMMENT] = "comment",
+	[D_RECOMMENDATION] = "recommendation",
+	[D_RESPONSE_DUE] = "response_due",
+	[D_RESPONSE] = "response",
+	[D_DRAFTED_AT] = "drafted_at",
+	[D_SUBMITTED_AT] = "submitted_at",
+	[D_ENDORSED_AT] = "endorsed_at",
+	[D_ENDORSED_BY] = "endorsed_by",
+	[D_PUBLISHED_AT] = "published_at",
+	[D_REPORTED_AT] = "reported_at",
+	[D_CLOSED_AT] = "closed_at",
+};
+
+#define DECISION_COLS "ref, state, version, cost_pence, item"
+#define MEETING_COLS "id, panel, starts_at, venue, status, version"
+#define ITEM_COLS "id, meeting, code, subject, period_start, period_end, from_text, to_text"
+
+static const char *const fixed_sql[S_COUNT] = {
+	[S_BEGIN] = "BEGIN IMMEDIATE",
+	[S_COMMIT] = "COMMIT",
+	[S_ROLLBACK] = "ROLLBACK",
+	[S_SAVEPOINT] = "SAVEPOINT cmd",
+	[S_RELEASE] = "RELEASE cmd",
+	[S_ROLLBACK_TO] = "ROLLBACK TO cmd",
+	[S_EVENT_INSERT] = "INSERT INTO events (seq, ts, type, actor, ref, meeting, item, body)"
+			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_IDEM_GET] = "SELECT request, result, pairs FROM idempotency"
+		       " WHERE principal = ?1 AND key = ?2",
+	[S_IDEM_PUT] = "INSERT INTO idempotency (principal, key, request, result, pairs)"
+		       " VALUES (?1, ?2, ?3, ?4, ?5)",
+	[S_DECISION_HISTORY] = "SELECT body FROM events WHERE ref = ?1 ORDER BY seq",
+	[S_MEETING_GET] = "SELECT " MEETING_COLS " FROM meetings WHERE id = ?1",
+	[S_MEETING_INSERT] = "INSERT INTO meetings (panel, starts_at, venue, status, version)"
+			     " VALUES (?2, ?3, ?4, ?5, ?6)",
+	[S_MEETING_UPDATE] = "UPDATE meetings SET panel = ?2, starts_at = ?3, venue = ?4,"
+			     " status = ?5, version = ?6 WHERE id = ?1",
+	[S_MEETING_LIST] = "SELECT " MEETING_COLS " FROM meetings ORDER BY starts_at, id",
+	[S_MEETING_COUNT] = "SELECT count(*) FROM decisions d JOIN items i ON d.item = i.id"
+			    " WHERE i.meeting = ?1 AND (?2 IS NULL OR d.state = ?2)",
+	[S_ITEM_GET] = "SELECT " ITEM_COLS " FROM items WHERE id = ?1",
+	[S_ITEM_INSERT] = "INSERT INTO items (meeting, code, subject, period_start, period_end,"
+			  " from_text, to_text) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_MEETING_ITEMS] = "SELECT " ITEM_COLS " FROM items WHERE meeting = ?1 ORDER BY id",
+};
+
+/* Append printf output to buf at *used; -1 when it does not fit. */
+static int append(char *buf, size_t cap, size_t *used, const char *fmt, const char *arg, int n)
+{
+	int w = snprintf(buf + *used, cap - *used, fmt, arg, n);
+	if (w < 0 || (size_t)w >= cap - *used)
+		return -1;
+	*used += (size_t)w;
+	return 0;
+}
+
+/* Build the decision statements from decision_col_names, so the column list lives in one place. */
+static int decision_sql(enum stmt st, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int rc = 0;
+	switch (st) {
+	case S_DECISION_GET:
+	case S_DECISION_LIST:
+	case S_ITEM_DECISIONS:
+		rc |= append(buf, cap, &used, "SELECT " DECISION_COLS "%s", "", 0);
+		for (int i = 0; i < D_COUNT; i++)
+			rc |= append(buf, cap, &used, ", %s", decision_col_names[i], 0);
+		rc |= append(buf, cap, &used, "%s", " FROM decisions", 0);
+		rc |= append(buf, cap, &used, "%s",
+			     st == S_DECISION_GET ? " WHERE ref = ?1"
+			     : st == S_DECISION_LIST
+				     ? " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR ref > ?2)"
+				       " ORDER BY ref LIMIT ?3"
+				     : " WHERE item = ?1 ORDER BY endorsed_at, ref",
+			     0);
+		break;
+	case S_DECISION_INSERT:
+		rc |= append(buf, cap, &used, "INSERT INTO decisions (" DECISION_COLS "%s", "", 0);
+		for (int i = 0; i < D_COUNT; i++)
+			rc |= append(buf, cap, &used, ", %s", decision_col_names[i], 0);
+		rc |= append(buf, cap, &used, "%s", ") VALUES (?1, ?2, ?3, ?4, ?5", 0);
+		for (int i = 0; i < D_COUNT; i++)
+			rc |= append(buf, cap, &used, "%s?%d", ", ", 6 + i);
+		rc |= append(buf, cap, &used, "%s", ")", 0);
+		break;
+	case S_DECISION_UPDATE:
+		rc |= append(buf, cap, &used, "%s",
+			     "UPDATE decisions SET state = ?2, version = ?3, cost_pence = ?4,"
+			     " item = ?5",
+			     0);
+		for (int i = 0; i < D_COUNT; i++)
+			rc |= append(buf, cap, &used, ", %s = ?%d", decision_col_names[i], 6 + i);
+		rc |= append(buf, cap, &used, "%s", " WHERE ref = ?1", 0);
+		break;
+	default:
+		return -1;
+	}
+	return rc;
+}
+
+int store_prepare_all(struct store *s, char *err, size_t errlen)
+{
+	char buf[2048];
+	for (int i = 0; i < S_COUNT; i++) {
+		const char *sql = fixed_sql[i];
+		if (!sql) {
+			if (decision_sql(i, buf, sizeof buf) < 0) {
+				snprintf(err, errlen, "statement %d does not fit", i);
+				return -DOCKET_EINTERNAL;
+			}
+			sql = buf;
+		}
+		if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->stmt[i],
+				       NULL) != SQLITE_OK) {
+			snprintf(err, errlen, "cannot prepare statement: %s", sqlite3_errmsg(s->db));
+			return -DOCKET_ESTORAGE;
+		}
+	}
+	return 0;
+}
