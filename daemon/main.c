@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sysexits.h>
+#include <time.h>
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
@@ -75,8 +76,13 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	struct daemon *d = arg;
 	struct config c;
 	char err[512];
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+		   (unsigned long long)now.tv_sec * 1000000 + (unsigned long long)now.tv_nsec / 1000);
 	if (load_config(d, &c, err, sizeof err) < 0) {
 		log_msg(LOG_ERR, "reload refused, keeping the running settings: %s", err);
+		sd_notify(0, "READY=1\nSTATUS=reload refused: configuration invalid");
 		return;
 	}
 	if (strcmp(c.state_dir, d->config.state_dir) || strcmp(c.listen, d->config.listen) ||
@@ -87,7 +93,7 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	memcpy(d->config.principal, c.principal, sizeof c.principal);
 	d->config.roles = c.roles;
 	set_principal(d);
-	sd_notify(0, "RELOADING=0\nSTATUS=configuration reloaded");
+	sd_notify(0, "READY=1\nSTATUS=configuration reloaded");
 	log_msg(LOG_INFO, "configuration reloaded");
 }
 
