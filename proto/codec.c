@@ -10,6 +10,12 @@ const struct codec_limits codec_default_limits = {
 	.max_items = 1024,
 };
 
+const struct codec_limits codec_reply_limits = {
+	.max_depth = 16,
+	.max_str = 16 * 1024 * 1024,
+	.max_items = 16 * 1024 * 1024,
+};
+
 void codec_reader_init(struct codec_reader *r, const void *buf, size_t len)
 {
 	r->p = buf;

@@ -16,8 +16,14 @@ struct codec_limits {
 	uint32_t max_items;   /* entries in one array or pairs in one map */
 };
 
-/* The limits of PROTOCOL.md section 3. */
+/* The limits of PROTOCOL.md section 3, for requests docketd reads. */
 extern const struct codec_limits codec_default_limits;
+
+/*
+ * Limits for replies and events clients read: as wide as a frame allows,
+ * since a history or a list may hold more entries than a request ever does.
+ */
+extern const struct codec_limits codec_reply_limits;
 
 enum codec_type {
 	CODEC_NIL,

@@ -71,7 +71,10 @@ int docket_client_new(docket_client **out, const char *endpoint);
 /* Close the connection, dropping unsent requests; NULL-safe; sets *c to NULL. */
 void docket_client_destroy(docket_client **c);
 
-/* How long send and receive wait, in milliseconds (default DOCKET_DEFAULT_TIMEOUT_MS). */
+/*
+ * How long send and receive wait, in milliseconds (default
+ * DOCKET_DEFAULT_TIMEOUT_MS); a negative value waits forever.
+ */
 void docket_client_set_timeout(docket_client *c, int timeout_ms);
 
 /* The endpoint in use. Owned by c. */
@@ -89,8 +92,12 @@ const char *docket_client_endpoint(const docket_client *c);
  *                         request may still be applied later: retry with
  *                         the same idem key to be safe
  *   -DOCKET_EPROTO        the reply was not valid protocol; *reply is NULL
+ *   -DOCKET_ETOOLARGE     r is over 4 MiB, which docketd would not answer;
+ *                         nothing was sent
  *   -DOCKET_ENOMEM, -DOCKET_ESYS, -DOCKET_EINVAL
- * Replies to earlier requests that timed out are discarded.
+ * Replies to earlier requests that timed out are discarded, and so are
+ * replies to requests still in flight from docket_client_send: finish those
+ * with docket_client_recv before calling this.
  */
 int docket_client_call(docket_client *c, const docket_request *r, docket_msg **reply);
 
@@ -98,7 +105,7 @@ int docket_client_call(docket_client *c, const docket_request *r, docket_msg **r
  * Pipelining: send r without waiting for its reply, so that several are in
  * flight. *id receives the request's id, which its reply will carry.
  * Returns 0, -DOCKET_EUNREACHABLE (could not queue within the timeout),
- * -DOCKET_ENOMEM or -DOCKET_ESYS.
+ * -DOCKET_ETOOLARGE (over 4 MiB; nothing sent), -DOCKET_ENOMEM or -DOCKET_ESYS.
  */
 int docket_client_send(docket_client *c, const docket_request *r, uint64_t *id);
 
@@ -133,7 +140,8 @@ const char *docket_msg_topic(const docket_msg *m);
  * Look up a value by path: map keys and array indexes separated by dots,
  * e.g. "decision.state", "decisions.0.ref", "seq".
  * Returns 0 with the value, -DOCKET_ENOTFOUND when the path leads nowhere
- * or to nil, -DOCKET_EINVAL when the value has another type.
+ * or to nil, -DOCKET_EINVAL when the value has another type (for get_int,
+ * also an integer beyond int64_t). NULL or "" as path means the whole message.
  * Strings are NUL-terminated and owned by m.
  */
 int docket_msg_get_str(const docket_msg *m, const char *path, const char **out);

@@ -1,0 +1,492 @@
+/* The CLI's command table: each command's op, arguments and options, and the request they make. */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* clang-format off */
+static const char *const makers[] = {
+	"pcc", "deputy_pcc", "pcc_and_chief_constable", "chief_executive",
+	"chief_finance_officer", NULL,
+};
+static const char *const categories[] = {"statutory", "spend", "strategic", "other", NULL};
+static const char *const restrictions[] = {"none", "part", "full", NULL};
+static const char *const states[] = {
+	"draft", "submitted", "endorsed", "rejected", "withdrawn", "published",
+	"scheduled", "reported", "noted", "response_due", "responded", NULL,
+};
+
+static const struct cli_option options[] = {
+	{"title", "title", ARG_STR, "TITLE", NULL, "one-line title"},
+	{"text", "text", ARG_STR, "TEXT", NULL, "the operative wording of the decision"},
+	{"text-file", "text", ARG_FILE, "FILE", NULL, "read the decision text from FILE (- for stdin)"},
+	{"justification", "justification", ARG_STR, "TEXT", NULL, "the reasons"},
+	{"justification-file", "justification", ARG_FILE, "FILE", NULL,
+	 "read the justification from FILE (- for stdin)"},
+	{"maker", "decision_maker", ARG_CHOICE, "MAKER", makers, "who takes the decision"},
+	{"category", "category", ARG_CHOICE, "CATEGORY", categories, "kind of decision"},
+	{"cost-pence", "cost_pence", ARG_INT, "N", NULL, "cost in pence"},
+	{"cost-text", "cost_text", ARG_STR, "TEXT", NULL, "cost as words (\"£1.8m from capital\")"},
+	{"comment", "comment", ARG_STR, "TEXT", NULL, "comment"},
+	{"reason", "reason", ARG_STR, "TEXT", NULL, "reason"},
+	{"restriction", "restriction", ARG_CHOICE, "R", restrictions, "publication restriction"},
+	{"restriction-reason", "restriction_reason", ARG_STR, "TEXT", NULL,
+	 "why publication is restricted"},
+	{"review-date", "review_date", ARG_DATE, "DATE", NULL, "when the restriction is reviewed"},
+	{"item", "item", ARG_INT, "ITEM", NULL, "agenda item id"},
+	{"recommendation", "recommendation", ARG_STR, "TEXT", NULL, "the panel's recommendation"},
+	{"response-due", "response_due", ARG_DATE, "DATE", NULL, "when the response is due"},
+	{"response", "response", ARG_STR, "TEXT", NULL, "the commissioner's written response"},
+	{"panel", "panel", ARG_STR, "PANEL", NULL, "the panel that meets"},
+	{"starts-at", "starts_at", ARG_TIME, "TIME", NULL, "start time, UTC"},
+	{"venue", "venue", ARG_STR, "VENUE", NULL, "where it meets"},
+	{"code", "code", ARG_STR, "CODE", NULL, "item code (\"C1\")"},
+	{"subject", "subject", ARG_STR, "SUBJECT", NULL, "item subject"},
+	{"period-start", "period_start", ARG_DATE, "DATE", NULL, "first day of the period covered"},
+	{"period-end", "period_end", ARG_DATE, "DATE", NULL, "last day of the period covered"},
+	{"from", "from", ARG_STR, "FROM", NULL, "who the report is from"},
+	{"to", "to", ARG_STR, "TO", NULL, "who the report is to"},
+	{"state", "state", ARG_CHOICE, "STATE", states, "only decisions in STATE"},
+	{"limit", "limit", ARG_INT, "N", NULL, "at most N decisions (1 to 1000, default 100)"},
+	{"after", "after", ARG_STR, "REF", NULL, "start after REF (the previous page's next)"},
+	{"count", NULL, ARG_INT, "N", NULL, "exit after N events"},
+	{NULL, NULL, 0, NULL, NULL, NULL},
+};
+
+#define DECISION_FIELDS \
+	"title text text-file justification justification-file maker category cost-pence cost-text"
+
+static const struct cli_command commands[] = {
+	{"draft", "draft", POS_ONE, "ref", ARG_STR, "REF", DECISION_FIELDS,
+	 "title text justification decision_maker category", NULL, false, true,
+	 "REF --title T (--text T | --text-file F)\n"
+	 "        (--justification J | --justification-file F) --maker M --category C\n"
+	 "        [--cost-pence N] [--cost-text S]",
+	 "draft a new decision"},
+	{"amend", "amend", POS_ONE, "ref", ARG_STR, "REF", DECISION_FIELDS, NULL, NULL, true, true,
+	 "REF [draft options...]", "change a draft's fields"},
+	{"submit", "submit", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true, "REF",
+	 "submit a draft for sign-off"},
+	{"return", "return", POS_ONE, "ref", ARG_STR, "REF", "comment", "comment", NULL, false, true,
+	 "REF --comment C", "send a submitted decision back to draft"},
+	{"endorse", "endorse", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true, "REF",
+	 "endorse (take) a submitted decision"},
+	{"reject", "reject", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false, true,
+	 "REF --reason R", "reject a submitted decision"},
+	{"withdraw", "withdraw", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false,
+	 true, "REF --reason R", "withdraw a draft or submitted decision"},
+	{"publish", "publish", POS_ONE, "ref", ARG_STR, "REF",
+	 "restriction restriction-reason review-date", NULL, NULL, false, true,
+	 "REF [--restriction none|part|full] [--restriction-reason R] [--review-date D]",
+	 "publish an endorsed decision"},
+	{"schedule", "schedule", POS_ONE, "ref", ARG_STR, "REF", "item", "item", NULL, false, true,
+	 "REF --item N", "put a published decision on an agenda item"},
+	{"unschedule", "unschedule", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true,
+	 "REF", "take a decision off its agenda item"},
+	{"report", "report", POS_OPTIONAL, "ref", ARG_STR, "REF", "item", NULL, "ref item", false,
+	 true, "REF | --item N", "mark a decision, or every decision on an item, reported"},
+	{"note", "note", POS_ONE, "ref", ARG_STR, "REF", "comment", NULL, NULL, false, true,
+	 "REF [--comment C]", "record that the panel noted a decision"},
+	{"recommend", "recommend", POS_ONE, "ref", ARG_STR, "REF", "recommendation response-due",
+	 "recommendation response_due", NULL, false, true, "REF --recommendation T --response-due D",
+	 "record the panel's recommendation"},
+	{"respond", "respond", POS_ONE, "ref", ARG_STR, "REF", "response", "response", NULL, false,
+	 true, "REF --response T", "record the commissioner's response"},
+	{"lift-restriction", "lift_restriction", POS_ONE, "ref", ARG_STR, "REF", "comment", NULL,
+	 NULL, false, true, "REF [--comment C]", "lift a publication restriction"},
+	{"meeting-add", "meeting_add", POS_NONE, NULL, ARG_STR, NULL, "panel starts-at venue",
+	 "panel starts_at", NULL, false, true, "--panel P --starts-at T [--venue V]",
+	 "add a panel meeting"},
+	{"meeting-move", "meeting_move", POS_ONE, "meeting", ARG_INT, "MEETING", "starts-at",
+	 "starts_at", NULL, false, true, "MEETING --starts-at T", "move a meeting"},
+	{"meeting-cancel", "meeting_cancel", POS_ONE, "meeting", ARG_INT, "MEETING", "", NULL, NULL,
+	 false, true, "MEETING", "cancel a meeting"},
+	{"item-add", "item_add", POS_ONE, "meeting", ARG_INT, "MEETING",
+	 "code subject period-start period-end from to", "code subject", NULL, false, true,
+	 "MEETING --code C --subject S [--period-start D] [--period-end D]\n"
+	 "        [--from F] [--to T]",
+	 "add an agenda item to a meeting"},
+	{"get", "get", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
+	 "show a decision"},
+	{"list", "list", POS_NONE, NULL, ARG_STR, NULL, "state limit after", NULL, NULL, false,
+	 false, "[--state S] [--limit N] [--after REF]", "list decisions by ref"},
+	{"history", "history", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
+	 "show a decision's events"},
+	{"meetings", "meetings", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
+	 "show every meeting with its items"},
+	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "count", NULL, NULL, false, false,
+	 "[PREFIX...] [--count N]", "print events as they happen"},
+	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL},
+};
+/* clang-format on */
+
+int cli_usage_error(const struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+	fputs("docket: ", stderr);
+	if (cli && cli->cmd)
+		fprintf(stderr, "%s: ", cli->cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EX_USAGE;
+}
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (const struct cli_command *c = commands; c->name; c++)
+		if (!strcmp(c->name, name))
+			return c;
+	return NULL;
+}
+
+/* True when word is one of the space-separated words of list. */
+static bool listed(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *p = list ? list : ""; *p;) {
+		size_t len = strcspn(p, " ");
+		if (len == n && !memcmp(p, word, n))
+			return true;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return false;
+}
+
+const struct cli_option *cli_option_find(const struct cli_command *cmd, const char *name)
+{
+	if (!listed(cmd->options, name))
+		return NULL;
+	for (const struct cli_option *o = options; o->name; o++)
+		if (!strcmp(o->name, name))
+			return o;
+	return NULL;
+}
+
+const char *cli_value(const struct cli *cli, const char *name)
+{
+	const char *text = NULL;
+	for (size_t i = 0; i < cli->nvalues; i++)
+		if (!strcmp(cli->values[i].opt->name, name))
+			text = cli->values[i].text;
+	return text;
+}
+
+bool cli_parse_int(const char *text, int64_t min, int64_t max, int64_t *out)
+{
+	char *end;
+	errno = 0;
+	long long v = strtoll(text, &end, 10);
+	if (!*text || *end || errno || v < min || v > max)
+		return false;
+	*out = v;
+	return true;
+}
+
+void cli_help(FILE *f)
+{
+	fputs(
+	    "usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--timeout MS]\n"
+	    "              [--idem KEY] [--expect-version N] COMMAND [ARGS]\n"
+	    "\n"
+	    "Run a Police and Crime Commissioner's key decisions through docketd.\n"
+	    "\n"
+	    "Options (before or after the command):\n"
+	    "  -e, --endpoint ENDPOINT  docketd's command endpoint (DOCKET_ENDPOINT, else\n"
+	    "                           " DOCKET_DEFAULT_ENDPOINT ")\n"
+	    "  --events ENDPOINT        docketd's event endpoint, for watch (DOCKET_EVENTS,\n"
+	    "                           else " DOCKET_DEFAULT_EVENTS ")\n"
+	    "  --json                   print replies as JSON\n"
+	    "  --timeout MS             wait at most MS milliseconds (DOCKET_TIMEOUT, else 5000)\n"
+	    "  --idem KEY               idempotency key: a retry with KEY is applied once\n"
+	    "  --expect-version N       refuse the change unless the version is N\n"
+	    "  -h, --help               show this help, or a command's\n"
+	    "  --version                show the version\n"
+	    "\n"
+	    "Commands:\n",
+	    f);
+	for (const struct cli_command *c = commands; c->name; c++)
+		fprintf(f, "  %-17s %s\n", c->name, c->summary);
+	fputs("\nRun 'docket COMMAND --help' for a command's options; see docket(1).\n", f);
+}
+
+static const char *type_hint(const struct cli_option *o)
+{
+	switch (o->type) {
+	case ARG_DATE:
+		return " (YYYY-MM-DD)";
+	case ARG_TIME:
+		return " (YYYY-MM-DDTHH:MM:SSZ)";
+	default:
+		return "";
+	}
+}
+
+void cli_help_command(FILE *f, const struct cli_command *cmd)
+{
+	fprintf(f, "usage: docket %s%s%s\n\n%c%s.\n", cmd->name, *cmd->synopsis ? " " : "",
+	        cmd->synopsis, toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
+	if (!*cmd->options)
+		return;
+	fputs("\nOptions:\n", f);
+	for (const struct cli_option *o = options; o->name; o++) {
+		if (!listed(cmd->options, o->name))
+			continue;
+		char head[64];
+		snprintf(head, sizeof head, "--%s %s", o->name, o->metavar);
+		fprintf(f, "  %-26s %s%s\n", head, o->help, type_hint(o));
+		if (!o->choices)
+			continue;
+		/* The allowed values under the help text, wrapped before 80 columns. */
+		int col = fprintf(f, "%29sone of:", "");
+		for (size_t i = 0; o->choices[i]; i++) {
+			if (col + 1 + (int)strlen(o->choices[i]) >= 80)
+				col = fprintf(f, "\n%36s", "") - 1;
+			col += fprintf(f, " %s", o->choices[i]);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Read a whole file, or stdin for "-", exactly as it is. Returns 0 or an exit status. */
+static int read_file(const struct cli *cli, const char *path, char **out)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	int rc = EX_SOFTWARE;
+
+	if (!f)
+		return cli_usage_error(cli, "cannot open %s: %s", path, strerror(errno));
+	for (;;) {
+		if (len + 1 >= cap) {
+			/* Far beyond what docketd takes, so that a wrong file fails here. */
+			if (cap >= 16 * 1024 * 1024) {
+				rc = cli_usage_error(cli, "%s is too large", path);
+				goto out;
+			}
+			cap = cap ? 2 * cap : 64 * 1024;
+			char *b = realloc(buf, cap);
+			if (!b) {
+				fprintf(stderr, "docket: out of memory reading %s\n", path);
+				goto out;
+			}
+			buf = b;
+		}
+		size_t n = fread(buf + len, 1, cap - len - 1, f);
+		len += n;
+		if (n == 0)
+			break;
+	}
+	if (ferror(f)) {
+		rc = cli_usage_error(cli, "cannot read %s: %s", path, strerror(errno));
+		goto out;
+	}
+	buf[len] = '\0';
+	/* A NUL would end the C string the library takes, cutting the text short. */
+	if (strlen(buf) != len) {
+		rc = cli_usage_error(cli, "%s holds a NUL byte", path);
+		goto out;
+	}
+	*out = buf;
+	buf = NULL;
+	rc = 0;
+out:
+	if (f != stdin)
+		fclose(f);
+	free(buf);
+	return rc;
+}
+
+static bool digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static bool is_date(const char *s)
+{
+	if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
+	    !digits(s + 8, 2))
+		return false;
+	int month = (s[5] - '0') * 10 + s[6] - '0', day = (s[8] - '0') * 10 + s[9] - '0';
+	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+static bool is_time(const char *s)
+{
+	return strlen(s) == 20 && is_date(s) && s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' &&
+	       digits(s + 14, 2) && s[16] == ':' && digits(s + 17, 2) && s[19] == 'Z' &&
+	       (s[11] - '0') * 10 + s[12] - '0' < 24 && s[14] < '6' && s[17] < '6';
+}
+
+/* Check text against type and set key to it. Returns 0 or an exit status. */
+static int set_value(const struct cli *cli, docket_request *r, const char *what, const char *key,
+                     enum cli_type type, const char *const *choices, const char *text)
+{
+	char *file = NULL;
+	int64_t i;
+	int rc;
+
+	switch (type) {
+	case ARG_INT:
+		if (!cli_parse_int(text, INT64_MIN, INT64_MAX, &i))
+			return cli_usage_error(cli, "%s: bad integer '%s'", what, text);
+		rc = docket_request_set_int(r, key, i);
+		break;
+	case ARG_FILE:
+		if ((rc = read_file(cli, text, &file)) != 0)
+			return rc;
+		rc = docket_request_set_str(r, key, file);
+		free(file);
+		break;
+	case ARG_DATE:
+		if (strlen(text) != 10 || !is_date(text))
+			return cli_usage_error(cli, "%s: bad date '%s' (YYYY-MM-DD)", what, text);
+		rc = docket_request_set_str(r, key, text);
+		break;
+	case ARG_TIME:
+		if (!is_time(text))
+			return cli_usage_error(cli, "%s: bad time '%s' (YYYY-MM-DDTHH:MM:SSZ, UTC)",
+			                       what, text);
+		rc = docket_request_set_str(r, key, text);
+		break;
+	case ARG_CHOICE:
+		for (i = 0; choices[i] && strcmp(choices[i], text); i++)
+			;
+		if (!choices[i])
+			return cli_usage_error(cli,
+			                       "%s: '%s' is not one of the allowed values (see "
+			                       "docket %s --help)",
+			                       what, text, cli->cmd->name);
+		rc = docket_request_set_str(r, key, text);
+		break;
+	default:
+		rc = docket_request_set_str(r, key, text);
+		break;
+	}
+	if (rc < 0) {
+		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+		return EX_SOFTWARE;
+	}
+	return 0;
+}
+
+/* True when the command line gives key, through the positional argument or an option. */
+static bool given(const struct cli *cli, const char *key)
+{
+	if (cli->nargs && cli->cmd->pos_key && !strcmp(cli->cmd->pos_key, key))
+		return true;
+	for (size_t i = 0; i < cli->nvalues; i++)
+		if (cli->values[i].opt->key && !strcmp(cli->values[i].opt->key, key))
+			return true;
+	return false;
+}
+
+/* The command line's name for key, for messages. */
+static const char *spelled(const struct cli *cli, const char *key, char *buf, size_t size)
+{
+	if (cli->cmd->pos_key && !strcmp(cli->cmd->pos_key, key))
+		return cli->cmd->pos_name;
+	for (const struct cli_option *o = options; o->name; o++) {
+		if (o->key && !strcmp(o->key, key) && listed(cli->cmd->options, o->name)) {
+			snprintf(buf, size, "--%s", o->name);
+			return buf;
+		}
+	}
+	return key;
+}
+
+static int check_keys(const struct cli *cli)
+{
+	const struct cli_command *cmd = cli->cmd;
+	char buf[64];
+
+	for (size_t i = 0; i < cli->nvalues; i++)
+		for (size_t j = 0; j < i; j++)
+			if (cli->values[i].opt == cli->values[j].opt)
+				return cli_usage_error(cli, "--%s given twice",
+				                       cli->values[i].opt->name);
+			else if (cli->values[i].opt->key && cli->values[j].opt->key &&
+			         !strcmp(cli->values[i].opt->key, cli->values[j].opt->key))
+				return cli_usage_error(
+				    cli, "--%s and --%s both give %s", cli->values[j].opt->name,
+				    cli->values[i].opt->name, cli->values[i].opt->key);
+	for (const char *p = cmd->required ? cmd->required : ""; *p;) {
+		char key[32];
+		size_t len = strcspn(p, " ");
+		snprintf(key, sizeof key, "%.*s", (int)len, p);
+		if (!given(cli, key))
+			return cli_usage_error(cli, "missing %s",
+			                       spelled(cli, key, buf, sizeof buf));
+		p += len + strspn(p + len, " ");
+	}
+	if (cmd->exactly_one) {
+		const char *a = cmd->exactly_one, *b = strchr(a, ' ') + 1;
+		char ka[32], bb[64];
+		snprintf(ka, sizeof ka, "%.*s", (int)(b - 1 - a), a);
+		if (given(cli, ka) == given(cli, b))
+			return cli_usage_error(cli, "give exactly one of %s and %s",
+			                       spelled(cli, ka, buf, sizeof buf),
+			                       spelled(cli, b, bb, sizeof bb));
+	}
+	if (cmd->some_option && cli->nvalues == 0)
+		return cli_usage_error(cli, "nothing to change: give at least one option");
+	return 0;
+}
+
+int cli_request_build(const struct cli *cli, docket_request **out)
+{
+	const struct cli_command *cmd = cli->cmd;
+	docket_request *r = NULL;
+	char what[64];
+	int64_t n;
+	int rc;
+
+	*out = NULL;
+	if ((rc = check_keys(cli)) != 0)
+		return rc;
+	if (!cmd->changes && (cli->idem || cli->expect_version))
+		return cli_usage_error(cli, "--idem and --expect-version apply only to changes");
+	if ((rc = docket_request_new(&r, cmd->op)) < 0) {
+		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+		return EX_SOFTWARE;
+	}
+	if (cli->nargs && (rc = set_value(cli, r, cmd->pos_name, cmd->pos_key, cmd->pos_type, NULL,
+	                                  cli->args[0])) != 0)
+		goto out;
+	for (size_t i = 0; i < cli->nvalues; i++) {
+		const struct cli_option *o = cli->values[i].opt;
+		snprintf(what, sizeof what, "--%s", o->name);
+		if ((rc = set_value(cli, r, what, o->key, o->type, o->choices,
+		                    cli->values[i].text)) != 0)
+			goto out;
+	}
+	if (cli->idem && (rc = set_value(cli, r, "--idem", "idem", ARG_STR, NULL, cli->idem)) != 0)
+		goto out;
+	if (cli->expect_version) {
+		if (!cli_parse_int(cli->expect_version, 0, INT64_MAX, &n)) {
+			rc = cli_usage_error(cli, "--expect-version: bad version '%s'",
+			                     cli->expect_version);
+			goto out;
+		}
+		if ((rc = docket_request_set_int(r, "expect_version", n)) < 0) {
+			rc = EX_SOFTWARE;
+			goto out;
+		}
+	}
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	docket_request_destroy(&r);
+	return rc;
+}

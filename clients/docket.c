@@ -1,0 +1,283 @@
+/* The docket CLI: parses the command line and runs one command against docketd. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+enum global_id { G_ENDPOINT, G_EVENTS, G_JSON, G_TIMEOUT, G_IDEM, G_EXPECT, G_HELP, G_VERSION };
+
+/* Options every command takes, before or after the command name. */
+/* clang-format off */
+static const struct {
+	const char *name;
+	char short_name;
+	bool takes_value;
+	enum global_id id;
+} globals[] = {
+	{"endpoint", 'e', true, G_ENDPOINT},
+	{"events", 0, true, G_EVENTS},
+	{"json", 0, false, G_JSON},
+	{"timeout", 0, true, G_TIMEOUT},
+	{"idem", 0, true, G_IDEM},
+	{"expect-version", 0, true, G_EXPECT},
+	{"help", 'h', false, G_HELP},
+	{"version", 0, false, G_VERSION},
+};
+/* clang-format on */
+
+struct parse {
+	struct cli *cli;
+	const char *timeout;
+	bool help;
+	bool version;
+	bool help_command; /* "docket help [COMMAND]" */
+};
+
+static int set_global(struct parse *p, enum global_id id, const char *value)
+{
+	switch (id) {
+	case G_ENDPOINT:
+		p->cli->endpoint = value;
+		break;
+	case G_EVENTS:
+		p->cli->events = value;
+		break;
+	case G_JSON:
+		p->cli->json = true;
+		break;
+	case G_TIMEOUT:
+		p->timeout = value;
+		break;
+	case G_IDEM:
+		p->cli->idem = value;
+		break;
+	case G_EXPECT:
+		p->cli->expect_version = value;
+		break;
+	case G_HELP:
+		p->help = true;
+		break;
+	case G_VERSION:
+		p->version = true;
+		break;
+	}
+	return 0;
+}
+
+/* One option at argv[*i]: "--name", "--name=value", "--name value", "-e value" or "-evalue". */
+static int option(struct parse *p, int argc, char **argv, int *i)
+{
+	struct cli *cli = p->cli;
+	const char *arg = argv[*i], *value = NULL;
+	char name[64];
+	int g = -1;
+	const struct cli_option *o = NULL;
+
+	if (arg[1] == '-') {
+		const char *eq = strchr(arg + 2, '=');
+		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		if (len >= sizeof name)
+			return cli_usage_error(cli, "unknown option %.*s", 64, arg);
+		memcpy(name, arg + 2, len);
+		name[len] = '\0';
+		value = eq ? eq + 1 : NULL;
+		for (size_t k = 0; k < sizeof globals / sizeof globals[0]; k++)
+			if (!strcmp(globals[k].name, name))
+				g = (int)k;
+		if (g < 0 && !(cli->cmd && (o = cli_option_find(cli->cmd, name))))
+			return cli_usage_error(cli, "unknown option --%s (see docket %s%s--help)",
+			                       name, cli->cmd ? cli->cmd->name : "",
+			                       cli->cmd ? " " : "");
+	} else {
+		for (size_t k = 0; k < sizeof globals / sizeof globals[0]; k++)
+			if (globals[k].short_name == arg[1])
+				g = (int)k;
+		if (g < 0)
+			return cli_usage_error(cli, "unknown option -%c", arg[1]);
+		snprintf(name, sizeof name, "%s", globals[g].name);
+		if (arg[2])
+			value = arg + 2;
+	}
+
+	bool takes_value = g >= 0 ? globals[g].takes_value : true;
+	if (!takes_value && value)
+		return cli_usage_error(cli, "--%s takes no value", name);
+	if (takes_value && !value) {
+		if (*i + 1 >= argc)
+			return cli_usage_error(cli, "--%s needs a value", name);
+		value = argv[++*i];
+	}
+	if (g >= 0)
+		return set_global(p, globals[g].id, value);
+
+	struct cli_value *v = realloc(cli->values, (cli->nvalues + 1) * sizeof *v);
+	if (!v) {
+		fputs("docket: out of memory\n", stderr);
+		return EX_SOFTWARE;
+	}
+	cli->values = v;
+	cli->values[cli->nvalues++] = (struct cli_value){o, value};
+	return 0;
+}
+
+static int positional(struct parse *p, const char *arg)
+{
+	struct cli *cli = p->cli;
+
+	if (!cli->cmd) {
+		/* "docket help COMMAND" is "docket COMMAND --help". */
+		if (!p->help_command && !strcmp(arg, "help")) {
+			p->help_command = p->help = true;
+			return 0;
+		}
+		if (!(cli->cmd = cli_command_find(arg)))
+			return cli_usage_error(cli, "unknown command '%s' (see docket --help)",
+			                       arg);
+		return 0;
+	}
+	cli->args[cli->nargs++] = arg;
+	return 0;
+}
+
+static int parse(struct parse *p, int argc, char **argv)
+{
+	bool options_done = false;
+
+	/* Every positional argument fits in argv's length. */
+	if (!(p->cli->args = calloc((size_t)argc + 1, sizeof *p->cli->args)))
+		return EX_SOFTWARE;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		int rc = 0;
+		if (!options_done && !strcmp(arg, "--"))
+			options_done = true;
+		else if (!options_done && arg[0] == '-' && arg[1])
+			rc = option(p, argc, argv, &i);
+		else
+			rc = positional(p, arg);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The timeout: --timeout, else DOCKET_TIMEOUT, else the library's default. */
+static int timeout_of(struct parse *p)
+{
+	const char *text = p->timeout, *what = "--timeout";
+	int64_t ms;
+
+	if (!text && (text = getenv("DOCKET_TIMEOUT")) && *text)
+		what = "DOCKET_TIMEOUT";
+	if (!text || !*text) {
+		p->cli->timeout_ms = DOCKET_DEFAULT_TIMEOUT_MS;
+		return 0;
+	}
+	if (!cli_parse_int(text, 1, INT_MAX, &ms))
+		return cli_usage_error(p->cli, "%s: bad timeout '%s' (milliseconds, at least 1)",
+		                       what, text);
+	p->cli->timeout_ms = (int)ms;
+	return 0;
+}
+
+static int check_positionals(const struct cli *cli)
+{
+	const struct cli_command *cmd = cli->cmd;
+	if (cmd->pos == POS_ONE && cli->nargs == 0)
+		return cli_usage_error(cli, "missing %s", cmd->pos_name);
+	if ((cmd->pos == POS_NONE && cli->nargs > 0) ||
+	    ((cmd->pos == POS_ONE || cmd->pos == POS_OPTIONAL) && cli->nargs > 1))
+		return cli_usage_error(cli, "unexpected argument '%s'",
+		                       cli->args[cmd->pos == POS_NONE ? 0 : 1]);
+	return 0;
+}
+
+/* Send the command's request and report the outcome. */
+static int call(const struct cli *cli)
+{
+	docket_request *r = NULL;
+	docket_client *c = NULL;
+	docket_msg *reply = NULL;
+	int rc, status;
+
+	if ((status = cli_request_build(cli, &r)) != 0)
+		goto out;
+	if ((rc = docket_client_new(&c, cli->endpoint)) < 0) {
+		if (rc == -DOCKET_EINVAL) {
+			const char *e = cli->endpoint ? cli->endpoint : getenv(DOCKET_ENV_ENDPOINT);
+			status = cli_usage_error(cli, "bad endpoint '%s'", e ? e : "");
+		} else {
+			fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+			status = EX_SOFTWARE;
+		}
+		goto out;
+	}
+	docket_client_set_timeout(c, cli->timeout_ms);
+	rc = docket_client_call(c, r, &reply);
+
+	if (rc == 0) {
+		status = cli->json ? cli_print_json(reply, DOCKET_JSON_PRETTY) : 0;
+		if (!cli->json)
+			cli_print_reply(reply);
+	} else if (reply) {
+		/* Refused: the reason on stderr, and the whole reply for scripts that asked for
+		 * JSON. */
+		status = cli->json ? cli_print_json(reply, DOCKET_JSON_PRETTY) : 0;
+		const char *msg = docket_msg_error_message(reply);
+		fprintf(stderr, "docket: %s: %s\n", docket_msg_error_code(reply),
+		        msg ? msg : docket_strerror(rc));
+		status = status ? status : CLI_EXIT_REFUSED;
+	} else if (rc == -DOCKET_EUNREACHABLE) {
+		fprintf(stderr, "docket: docketd is not reachable at %s (no reply within %.1f s)\n",
+		        docket_client_endpoint(c), cli->timeout_ms / 1000.0);
+		status = EX_UNAVAILABLE;
+	} else if (rc == -DOCKET_ETOOLARGE) {
+		fputs("docket: too_large: the request is over 4 MiB, more than docketd reads\n",
+		      stderr);
+		status = CLI_EXIT_REFUSED;
+	} else {
+		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+		status = EX_SOFTWARE;
+	}
+out:
+	docket_msg_destroy(&reply);
+	docket_client_destroy(&c);
+	docket_request_destroy(&r);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cli = {0};
+	struct parse p = {.cli = &cli};
+	int status;
+
+	if ((status = parse(&p, argc, argv)) != 0)
+		goto out;
+	if (p.version) {
+		printf("docket %s (libdocket %s)\n", DOCKET_VERSION, docket_version());
+		goto out;
+	}
+	if (p.help) {
+		if (cli.cmd)
+			cli_help_command(stdout, cli.cmd);
+		else
+			cli_help(stdout);
+		goto out;
+	}
+	if (!cli.cmd) {
+		status = cli_usage_error(&cli, "missing command (see docket --help)");
+		goto out;
+	}
+	if ((status = check_positionals(&cli)) != 0 || (status = timeout_of(&p)) != 0)
+		goto out;
+	status = cli.cmd->op ? call(&cli) : cli_watch(&cli);
+out:
+	/* Output that could not be written is a failure, not a success. */
+	if (fflush(stdout) != 0 && status == 0)
+		status = EX_SOFTWARE;
+	free(cli.values);
+	free(cli.args);
+	return status;
+}
