@@ -150,6 +150,9 @@ static int utf8_valid(const unsigned char *s, uint32_t len, int one_line)
 		}
 		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 			return 0;
+		/* C1 controls (NEL among them) and the Unicode line separators break lines too. */
+		if (one_line && ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029))
+			return 0;
 		i += n + 1;
 	}
 	return 1;
@@ -293,7 +296,8 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 		return fail(err, errlen, -DOCKET_EBADREQ, "request must be a msgpack map");
 
 	/* Read every key before judging any, so the reply can echo id. */
-	int64_t version = -1;
+	int64_t version = 0;
+	int have_version = 0, have_id = 0;
 	struct str op = {NULL, 0};
 	int bad = 0;
 	const uint8_t *id_start = NULL, *id_end = NULL;
@@ -311,17 +315,31 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 			if (!bad)
 				rc = fail(err, errlen, -DOCKET_EBADREQ, "request keys must be strings");
 			bad = 1;
-		} else if (codec_str_eq(&key, "id")) {
-			req->id = (struct str){(const char *)value_at, (uint32_t)(r.p - value_at)};
-			id_start = pair;
-			id_end = r.p;
-		} else if (codec_str_eq(&key, "v")) {
-			version = val.type == CODEC_INT ? val.u.i : -2;
-		} else if (codec_str_eq(&key, "op")) {
-			if (val.type == CODEC_STR)
-				op = (struct str){val.u.s.ptr, val.u.s.len};
-			else
-				op = (struct str){"", 0};
+		} else if (codec_str_eq(&key, "id") || codec_str_eq(&key, "v") ||
+			   codec_str_eq(&key, "op")) {
+			/* A repeated envelope key could make two readers see two requests. */
+			int *seen = key.u.s.ptr[0] == 'i' ? &have_id
+				    : key.u.s.ptr[0] == 'v' ? &have_version
+							    : NULL;
+			if ((seen ? *seen : op.ptr != NULL) && !bad) {
+				rc = fail(err, errlen, -DOCKET_EBADREQ, "key '%.*s' appears twice",
+					  (int)key.u.s.len, key.u.s.ptr);
+				bad = 1;
+			}
+			if (seen == &have_id && !have_id) {
+				req->id = (struct str){(const char *)value_at,
+						       (uint32_t)(r.p - value_at)};
+				id_start = pair;
+				id_end = r.p;
+			} else if (seen == &have_version && !have_version) {
+				/* A version that is not an integer is not one we speak. */
+				version = val.type == CODEC_INT ? val.u.i : -1;
+			} else if (!seen && !op.ptr) {
+				op = val.type == CODEC_STR ? (struct str){val.u.s.ptr, val.u.s.len}
+							   : (struct str){"", 0};
+			}
+			if (seen)
+				*seen = 1;
 		} else if (!bad) {
 			/* After the first bad key only id, v and op are still read. */
 			int f = lookup_field(&key);
@@ -340,7 +358,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 			}
 		}
 	}
-	if (version == -1)
+	if (!have_version)
 		return fail(err, errlen, -DOCKET_EBADREQ, "request needs 'v', the protocol version");
 	if (version != PROTO_VERSION)
 		return fail(err, errlen, -DOCKET_EVERSION, "protocol version must be %d",

@@ -62,7 +62,20 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TRIGGER events_keep BEFORE DELETE ON events"
 	"  BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;"
 	"CREATE TRIGGER events_fixed BEFORE UPDATE ON events"
-	"  BEGIN SELECT RAISE(ABORT, 'events are never changed'); END;",
+	"  BEGIN SELECT RAISE(ABORT, 'events are never changed'); END;"
+	/* REPLACE deletes without firing DELETE triggers: refuse the insert instead. */
+	"CREATE TRIGGER events_no_replace BEFORE INSERT ON events"
+	"  WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)"
+	"  BEGIN SELECT RAISE(ABORT, 'events are never replaced'); END;"
+	"CREATE TRIGGER decisions_no_replace BEFORE INSERT ON decisions"
+	"  WHEN EXISTS (SELECT 1 FROM decisions WHERE ref = NEW.ref)"
+	"  BEGIN SELECT RAISE(ABORT, 'decisions are never replaced'); END;"
+	"CREATE TRIGGER meetings_no_replace BEFORE INSERT ON meetings"
+	"  WHEN EXISTS (SELECT 1 FROM meetings WHERE id = NEW.id)"
+	"  BEGIN SELECT RAISE(ABORT, 'meetings are never replaced'); END;"
+	"CREATE TRIGGER items_no_replace BEFORE INSERT ON items"
+	"  WHEN EXISTS (SELECT 1 FROM items WHERE id = NEW.id)"
+	"  BEGIN SELECT RAISE(ABORT, 'items are never replaced'); END;",
 };
 
 static int fail(char *err, size_t errlen, sqlite3 *db, const char *what)
