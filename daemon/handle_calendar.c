@@ -6,7 +6,8 @@
 #include "pack.h"
 #include "proto.h"
 
-static int load_meeting(struct cmd *c, struct meeting *m)
+/* The meeting the request names; a cancelled one takes no further change. */
+static int load_open_meeting(struct cmd *c, struct meeting *m)
 {
 	int64_t id = c->req->n[F_MEETING];
 	int rc = store_meeting_get(c->store, id, c->arena, m);
@@ -15,6 +16,8 @@ static int load_meeting(struct cmd *c, struct meeting *m)
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot read meeting %lld: %s", (long long)id,
 				store_errmsg(c->store));
+	if (strcmp(cmd_meeting_status(c, m), "cancelled") == 0)
+		return cmd_fail(c, -DOCKET_EPRECONDITION, "meeting %lld is cancelled", (long long)id);
 	return 0;
 }
 
@@ -70,12 +73,9 @@ static int meeting_add(struct cmd *c)
 static int meeting_change(struct cmd *c)
 {
 	struct meeting m;
-	int rc = load_meeting(c, &m);
+	int rc = load_open_meeting(c, &m);
 	if (rc < 0)
 		return rc;
-	if (strcmp(cmd_meeting_status(c, &m), "cancelled") == 0)
-		return cmd_fail(c, -DOCKET_EPRECONDITION, "meeting %lld is cancelled",
-				(long long)m.id);
 	char what[48];
 	snprintf(what, sizeof what, "meeting %lld", (long long)m.id);
 	if ((rc = cmd_check_version(c, what, m.version)) < 0)
@@ -114,12 +114,9 @@ static int item_add(struct cmd *c)
 {
 	const struct request *q = c->req;
 	struct meeting m;
-	int rc = load_meeting(c, &m);
+	int rc = load_open_meeting(c, &m);
 	if (rc < 0)
 		return rc;
-	if (strcmp(cmd_meeting_status(c, &m), "cancelled") == 0)
-		return cmd_fail(c, -DOCKET_EPRECONDITION, "meeting %lld is cancelled",
-				(long long)m.id);
 	struct item it = {
 		.meeting = m.id,
 		.code = q->s[F_CODE],
