@@ -93,6 +93,10 @@ static int meeting_change(struct cmd *c)
 		m.starts_at = c->req->s[F_STARTS_AT];
 		type = "meeting.moved";
 	} else {
+		if (strcmp(cmd_meeting_status(c, &m), "held") == 0)
+			return cmd_fail(c, -DOCKET_EPRECONDITION,
+					"meeting %lld was held at %.*s and cannot be cancelled",
+					(long long)m.id, (int)m.starts_at.len, m.starts_at.ptr);
 		if ((rc = store_meeting_count(c->store, m.id, ST_NONE, &n)) < 0)
 			return cmd_fail(c, rc, "cannot count decisions: %s", store_errmsg(c->store));
 		if (n > 0)

@@ -2,6 +2,9 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <zmq.h>
 
 #include "docket/error.h"
@@ -116,8 +119,35 @@ static int set(void *sock, int opt, const void *val, size_t len)
 	return zmq_setsockopt(sock, opt, val, len);
 }
 
+/*
+ * libzmq binds an ipc endpoint by unlinking whatever socket file is there,
+ * so a second docketd would silently take over a running one's endpoint.
+ * A socket file that accepts a connection is in use.
+ */
+static int ipc_in_use(const char *endpoint)
+{
+	const char *path = endpoint + strlen("ipc://");
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strncmp(endpoint, "ipc://", 6) != 0 || path[0] == '@' ||
+	    strlen(path) >= sizeof sa.sun_path)
+		return 0;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	int used = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
+	close(fd);
+	return used;
+}
+
 static int bind_socket(void *sock, const char *endpoint, const char *what, char *err, size_t errlen)
 {
+	if (ipc_in_use(endpoint)) {
+		snprintf(err, errlen, "cannot bind the %s endpoint %s: %s", what, endpoint,
+			 strerror(EADDRINUSE));
+		errno = EADDRINUSE;
+		return -DOCKET_EUNREACHABLE;
+	}
 	if (zmq_bind(sock, endpoint) == 0)
 		return 0;
 	int e = zmq_errno();
