@@ -85,8 +85,8 @@ struct conn {
 	docket_request *req[OP_COUNT]; /* built once; only the ref changes per command */
 	struct slot *ring;             /* depth slots, oldest first: replies come in order */
 	size_t head, n;
-	struct step *todo; /* depth steps: n + ntodo never exceeds depth */
-	size_t todo_head, ntodo;
+	struct step *due; /* depth steps: n + ndue never exceeds depth */
+	size_t due_head, ndue;
 	int64_t *lat; /* ns from send to reply of every acknowledged command */
 	size_t nlat, cap;
 	uint64_t failed;
@@ -197,10 +197,10 @@ static int refill(struct conn *c)
 	uint64_t ticket;
 	while (c->n < c->depth && take_ticket(c->sh, &ticket)) {
 		struct step st = {ticket, OP_DRAFT};
-		if (c->ntodo) {
-			st = c->todo[c->todo_head];
-			c->todo_head = (c->todo_head + 1) % c->depth;
-			c->ntodo--;
+		if (c->ndue) {
+			st = c->due[c->due_head];
+			c->due_head = (c->due_head + 1) % c->depth;
+			c->ndue--;
 		}
 		int rc = send_one(c, st.op, st.num);
 		if (rc < 0)
@@ -228,8 +228,8 @@ static int settle(struct conn *c, uint64_t id, const docket_msg *m, int64_t now)
 		return 0;
 	}
 	if (c->sh->opt->mix && s.op + 1 < OP_COUNT) {
-		c->todo[(c->todo_head + c->ntodo) % c->depth] = (struct step){s.num, s.op + 1};
-		c->ntodo++;
+		c->due[(c->due_head + c->ndue) % c->depth] = (struct step){s.num, s.op + 1};
+		c->ndue++;
 	}
 	return record(c, now - s.sent_ns);
 }
@@ -269,9 +269,9 @@ static int conn_open(struct conn *c, const char *endpoint)
 	int rc;
 
 	c->ring = calloc(c->depth, sizeof *c->ring);
-	c->todo = calloc(c->depth, sizeof *c->todo);
+	c->due = calloc(c->depth, sizeof *c->due);
 	rc = -DOCKET_ENOMEM;
-	if (!c->ring || !c->todo)
+	if (!c->ring || !c->due)
 		goto out;
 	if ((rc = docket_client_new(&c->client, endpoint)) < 0)
 		goto out;
@@ -308,7 +308,7 @@ static void conn_close(struct conn *c)
 		docket_request_destroy(&c->req[op]);
 	docket_client_destroy(&c->client);
 	free(c->ring);
-	free(c->todo);
+	free(c->due);
 	free(c->lat);
 }
 

@@ -196,6 +196,8 @@ int main(int argc, char **argv)
 	}
 	set_principal(&d);
 	signal(SIGPIPE, SIG_IGN);
+	/* The database holds restricted records: nothing docketd creates is world-readable. */
+	umask(027);
 
 	if ((code = open_state(&d)) != EX_OK)
 		goto out;
