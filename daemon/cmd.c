@@ -101,6 +101,13 @@ int cmd_emit(struct cmd *c, const struct event_head *h)
 	return 0;
 }
 
+void cmd_reply_seq(struct cmd *c)
+{
+	pack_cstr(c->out, "seq");
+	msgpack_pack_int64(c->out, store_next_seq(c->store) - 1);
+	c->pairs++;
+}
+
 int cmd_passed(const struct cmd *c, struct str when)
 {
 	/* Both are ISO 8601 UTC; the first 19 characters compare as times. */

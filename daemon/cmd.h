@@ -49,6 +49,9 @@ struct event_head {
 };
 int cmd_emit(struct cmd *c, const struct event_head *h);
 
+/* Write the reply's "seq": the last event this command appended. */
+void cmd_reply_seq(struct cmd *c);
+
 /* A meeting's status as seen now: "held" once it has started, unless cancelled. */
 const char *cmd_meeting_status(const struct cmd *c, const struct meeting *m);
 

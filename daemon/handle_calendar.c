@@ -35,9 +35,8 @@ static int meeting_event(struct cmd *c, const struct meeting *m, const char *typ
 		return rc;
 	pack_cstr(c->out, "meeting");
 	pack_meeting_head(c->out, m, h.state, 0);
-	pack_cstr(c->out, "seq");
-	msgpack_pack_int64(c->out, store_next_seq(c->store) - 1);
-	c->pairs += 2;
+	c->pairs++;
+	cmd_reply_seq(c);
 	return 0;
 }
 
@@ -137,9 +136,8 @@ static int item_add(struct cmd *c)
 		return rc;
 	pack_cstr(c->out, "item");
 	pack_item_head(c->out, &it, 0);
-	pack_cstr(c->out, "seq");
-	msgpack_pack_int64(c->out, store_next_seq(c->store) - 1);
-	c->pairs += 2;
+	c->pairs++;
+	cmd_reply_seq(c);
 	return 0;
 }
 

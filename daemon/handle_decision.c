@@ -218,13 +218,6 @@ static int transition(struct cmd *c, struct decision *d)
 	return cmd_emit(c, &h);
 }
 
-static void reply_seq(struct cmd *c)
-{
-	pack_cstr(c->out, "seq");
-	msgpack_pack_int64(c->out, store_next_seq(c->store) - 1);
-	c->pairs++;
-}
-
 struct refs {
 	struct arena *arena;
 	struct str *ref;
@@ -284,7 +277,7 @@ static int report_item(struct cmd *c)
 			return rc;
 		pack_decision(c->out, &d, 0);
 	}
-	reply_seq(c);
+	cmd_reply_seq(c);
 	return 0;
 }
 
@@ -312,6 +305,6 @@ int handle_decision(struct cmd *c)
 	pack_cstr(c->out, "decision");
 	pack_decision(c->out, &d, 0);
 	c->pairs++;
-	reply_seq(c);
+	cmd_reply_seq(c);
 	return 0;
 }

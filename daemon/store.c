@@ -185,12 +185,17 @@ const char *store_errmsg(const struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
+void store_reset(sqlite3_stmt *q)
+{
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+}
+
 int store_exec(struct store *s, enum stmt st)
 {
 	sqlite3_stmt *q = s->stmt[st];
 	int rc = sqlite3_step(q);
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	store_reset(q);
 	return rc == SQLITE_DONE ? 0 : -DOCKET_ESTORAGE;
 }
 
@@ -303,8 +308,7 @@ int store_idem_get(struct store *s, struct str principal, struct str key, struct
 	} else if (rc != SQLITE_DONE) {
 		found = -DOCKET_ESTORAGE;
 	}
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
+	store_reset(q);
 	return found;
 }
 

@@ -5,12 +5,6 @@
 #include "proto.h"
 #include "store_int.h"
 
-static void reset(sqlite3_stmt *q)
-{
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-}
-
 static void read_meeting(sqlite3_stmt *q, struct arena *a, struct meeting *m)
 {
 	m->id = sqlite3_column_int64(q, 0);
@@ -40,7 +34,7 @@ int store_meeting_get(struct store *s, int64_t id, struct arena *a, struct meeti
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		read_meeting(q, a, m);
-	reset(q);
+	store_reset(q);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
 }
 
@@ -76,7 +70,7 @@ int store_item_get(struct store *s, int64_t id, struct arena *a, struct item *it
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		read_item(q, a, it);
-	reset(q);
+	store_reset(q);
 	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
 }
 
@@ -105,7 +99,7 @@ int store_meeting_count(struct store *s, int64_t meeting, int state, int64_t *co
 	int rc = sqlite3_step(q);
 	if (rc == SQLITE_ROW)
 		*count = sqlite3_column_int64(q, 0);
-	reset(q);
+	store_reset(q);
 	return rc == SQLITE_ROW ? 0 : -DOCKET_ESTORAGE;
 }
 
@@ -121,7 +115,7 @@ int store_meeting_list(struct store *s, store_meeting_fn fn, void *ctx)
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -DOCKET_ESTORAGE;
-	reset(q);
+	store_reset(q);
 	return ret;
 }
 
@@ -138,6 +132,6 @@ int store_meeting_items(struct store *s, int64_t meeting, store_item_fn fn, void
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -DOCKET_ESTORAGE;
-	reset(q);
+	store_reset(q);
 	return ret;
 }

@@ -5,12 +5,6 @@
 #include "proto.h"
 #include "store_int.h"
 
-static void reset(sqlite3_stmt *q)
-{
-	sqlite3_reset(q);
-	sqlite3_clear_bindings(q);
-}
-
 /* Read the row in SELECT order (DECISION_COLS, then the text columns). */
 static int read_row(sqlite3_stmt *q, struct arena *a, struct decision *d)
 {
@@ -47,7 +41,7 @@ int store_decision_get(struct store *s, struct str ref, struct arena *a, struct 
 	int rc = sqlite3_step(q);
 	int ret = rc == SQLITE_ROW ? read_row(q, a, d) : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND
 									    : -DOCKET_ESTORAGE;
-	reset(q);
+	store_reset(q);
 	return ret;
 }
 
@@ -73,7 +67,7 @@ static int each_row(sqlite3_stmt *q, store_decision_fn fn, void *ctx)
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -DOCKET_ESTORAGE;
-	reset(q);
+	store_reset(q);
 	return ret;
 }
 
@@ -108,6 +102,6 @@ int store_decision_history(struct store *s, struct str ref, store_event_fn fn, v
 	}
 	if (ret == 0 && rc != SQLITE_DONE)
 		ret = -DOCKET_ESTORAGE;
-	reset(q);
+	store_reset(q);
 	return ret;
 }

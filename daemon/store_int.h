@@ -44,6 +44,9 @@ struct store {
 /* SQL of each statement; decision statements are built from decision_col_names. */
 int store_prepare_all(struct store *s, char *err, size_t errlen);
 
+/* Make a statement ready for its next use: no row in hand, no bindings. */
+void store_reset(sqlite3_stmt *q);
+
 /* Step a statement that returns no rows, then reset it. 0 or -DOCKET_ESTORAGE. */
 int store_exec(struct store *s, enum stmt st);
 
