@@ -7,19 +7,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "proto.h"
 
 /* clang-format off */
-static const char *const makers[] = {
-	"pcc", "deputy_pcc", "pcc_and_chief_constable", "chief_executive",
-	"chief_finance_officer", NULL,
-};
-static const char *const categories[] = {"statutory", "spend", "strategic", "other", NULL};
-static const char *const restrictions[] = {"none", "part", "full", NULL};
-static const char *const states[] = {
-	"draft", "submitted", "endorsed", "rejected", "withdrawn", "published",
-	"scheduled", "reported", "noted", "response_due", "responded", NULL,
-};
-
 static const struct cli_option options[] = {
 	{"title", "title", ARG_STR, "TITLE", NULL, "one-line title"},
 	{"text", "text", ARG_STR, "TEXT", NULL, "the operative wording of the decision"},
@@ -27,13 +17,13 @@ static const struct cli_option options[] = {
 	{"justification", "justification", ARG_STR, "TEXT", NULL, "the reasons"},
 	{"justification-file", "justification", ARG_FILE, "FILE", NULL,
 	 "read the justification from FILE (- for stdin)"},
-	{"maker", "decision_maker", ARG_CHOICE, "MAKER", makers, "who takes the decision"},
-	{"category", "category", ARG_CHOICE, "CATEGORY", categories, "kind of decision"},
+	{"maker", "decision_maker", ARG_CHOICE, "MAKER", proto_decision_makers, "who takes the decision"},
+	{"category", "category", ARG_CHOICE, "CATEGORY", proto_categories, "kind of decision"},
 	{"cost-pence", "cost_pence", ARG_INT, "N", NULL, "cost in pence"},
 	{"cost-text", "cost_text", ARG_STR, "TEXT", NULL, "cost as words (\"£1.8m from capital\")"},
 	{"comment", "comment", ARG_STR, "TEXT", NULL, "comment"},
 	{"reason", "reason", ARG_STR, "TEXT", NULL, "reason"},
-	{"restriction", "restriction", ARG_CHOICE, "R", restrictions, "publication restriction"},
+	{"restriction", "restriction", ARG_CHOICE, "R", proto_restrictions, "publication restriction"},
 	{"restriction-reason", "restriction_reason", ARG_STR, "TEXT", NULL,
 	 "why publication is restricted"},
 	{"review-date", "review_date", ARG_DATE, "DATE", NULL, "when the restriction is reviewed"},
@@ -50,7 +40,7 @@ static const struct cli_option options[] = {
 	{"period-end", "period_end", ARG_DATE, "DATE", NULL, "last day of the period covered"},
 	{"from", "from", ARG_STR, "FROM", NULL, "who the report is from"},
 	{"to", "to", ARG_STR, "TO", NULL, "who the report is to"},
-	{"state", "state", ARG_CHOICE, "STATE", states, "only decisions in STATE"},
+	{"state", "state", ARG_CHOICE, "STATE", proto_states + 1, "only decisions in STATE"},
 	{"limit", "limit", ARG_INT, "N", NULL, "at most N decisions (1 to 1000, default 100)"},
 	{"after", "after", ARG_STR, "REF", NULL, "start after REF (the previous page's next)"},
 	{"count", NULL, ARG_INT, "N", NULL, "exit after N events"},
@@ -304,30 +294,6 @@ out:
 	return rc;
 }
 
-static bool digits(const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-static bool is_date(const char *s)
-{
-	if (strlen(s) < 10 || !digits(s, 4) || s[4] != '-' || !digits(s + 5, 2) || s[7] != '-' ||
-	    !digits(s + 8, 2))
-		return false;
-	int month = (s[5] - '0') * 10 + s[6] - '0', day = (s[8] - '0') * 10 + s[9] - '0';
-	return month >= 1 && month <= 12 && day >= 1 && day <= 31;
-}
-
-static bool is_time(const char *s)
-{
-	return strlen(s) == 20 && is_date(s) && s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' &&
-	       digits(s + 14, 2) && s[16] == ':' && digits(s + 17, 2) && s[19] == 'Z' &&
-	       (s[11] - '0') * 10 + s[12] - '0' < 24 && s[14] < '6' && s[17] < '6';
-}
-
 /* Check text against type and set key to it. Returns 0 or an exit status. */
 static int set_value(const struct cli *cli, docket_request *r, const char *what, const char *key,
                      enum cli_type type, const char *const *choices, const char *text)
@@ -349,12 +315,12 @@ static int set_value(const struct cli *cli, docket_request *r, const char *what,
 		free(file);
 		break;
 	case ARG_DATE:
-		if (strlen(text) != 10 || !is_date(text))
+		if (!proto_date_valid(text, (uint32_t)strlen(text)))
 			return cli_usage_error(cli, "%s: bad date '%s' (YYYY-MM-DD)", what, text);
 		rc = docket_request_set_str(r, key, text);
 		break;
 	case ARG_TIME:
-		if (!is_time(text))
+		if (!proto_time_valid(text, (uint32_t)strlen(text)))
 			return cli_usage_error(cli, "%s: bad time '%s' (YYYY-MM-DDTHH:MM:SSZ, UTC)",
 			                       what, text);
 		rc = docket_request_set_str(r, key, text);

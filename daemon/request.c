@@ -158,40 +158,15 @@ static int utf8_valid(const unsigned char *s, uint32_t len, int one_line)
 	return 1;
 }
 
-static int digits(const char *p, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
-}
+enum { ENV_ID = 1, ENV_V = 2, ENV_OP = 4 };
 
-static int num(const char *p, int n)
+/* Which envelope key (ENV_*) key is, or 0 for a field or anything else. */
+static int envelope_key(const struct codec_value *key)
 {
-	int v = 0;
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (p[i] - '0');
-	return v;
-}
-
-static int date_valid(const char *p, uint32_t len)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (len < 10 || !digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' ||
-	    !digits(p + 8, 2))
-		return 0;
-	int y = num(p, 4), m = num(p + 5, 2), d = num(p + 8, 2);
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
-static int time_valid(const char *p, uint32_t len)
-{
-	return len == 20 && date_valid(p, 10) && p[10] == 'T' && digits(p + 11, 2) &&
-	       p[13] == ':' && digits(p + 14, 2) && p[16] == ':' && digits(p + 17, 2) &&
-	       p[19] == 'Z' && num(p + 11, 2) < 24 && num(p + 14, 2) < 60 && num(p + 17, 2) < 60;
+	return codec_str_eq(key, "id") ? ENV_ID
+	       : codec_str_eq(key, "v") ? ENV_V
+	       : codec_str_eq(key, "op") ? ENV_OP
+				       : 0;
 }
 
 static int lookup_field(const struct codec_value *key)
@@ -235,10 +210,10 @@ static int read_field(struct request *req, int f, const struct codec_value *v, c
 	int ok = 1;
 	switch (kind) {
 	case K_DATE:
-		ok = len == 10 && date_valid(p, len);
+		ok = proto_date_valid(p, len);
 		break;
 	case K_TIME:
-		ok = time_valid(p, len);
+		ok = proto_time_valid(p, len);
 		break;
 	case K_ENUM:
 		ok = fields[f].values ? proto_enum_lookup(fields[f].values, p, len) >= 0
@@ -296,9 +271,10 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 		return fail(err, errlen, -DOCKET_EBADREQ, "request must be a msgpack map");
 
 	/* Read every key before judging any, so the reply can echo id. */
+	const uint8_t *pairs = r.p;
 	int64_t version = 0;
-	int have_version = 0, have_id = 0;
 	struct str op = {NULL, 0};
+	unsigned envelope = 0; /* ENV_* bits of the envelope keys seen */
 	int bad = 0;
 	const uint8_t *id_start = NULL, *id_end = NULL;
 	uint64_t given = 0;
@@ -311,35 +287,31 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 			r.p = value_at;
 			codec_skip(&r);
 		}
+		int env = envelope_key(&key);
 		if (key.type != CODEC_STR) {
 			if (!bad)
 				rc = fail(err, errlen, -DOCKET_EBADREQ, "request keys must be strings");
 			bad = 1;
-		} else if (codec_str_eq(&key, "id") || codec_str_eq(&key, "v") ||
-			   codec_str_eq(&key, "op")) {
+		} else if (env && (envelope & env)) {
 			/* A repeated envelope key could make two readers see two requests. */
-			int *seen = key.u.s.ptr[0] == 'i' ? &have_id
-				    : key.u.s.ptr[0] == 'v' ? &have_version
-							    : NULL;
-			if ((seen ? *seen : op.ptr != NULL) && !bad) {
+			if (!bad)
 				rc = fail(err, errlen, -DOCKET_EBADREQ, "key '%.*s' appears twice",
 					  (int)key.u.s.len, key.u.s.ptr);
-				bad = 1;
-			}
-			if (seen == &have_id && !have_id) {
+			bad = 1;
+		} else if (env) {
+			envelope |= (unsigned)env;
+			if (env == ENV_ID) {
 				req->id = (struct str){(const char *)value_at,
 						       (uint32_t)(r.p - value_at)};
 				id_start = pair;
 				id_end = r.p;
-			} else if (seen == &have_version && !have_version) {
+			} else if (env == ENV_V) {
 				/* A version that is not an integer is not one we speak. */
 				version = val.type == CODEC_INT ? val.u.i : -1;
-			} else if (!seen && !op.ptr) {
+			} else {
 				op = val.type == CODEC_STR ? (struct str){val.u.s.ptr, val.u.s.len}
 							   : (struct str){"", 0};
 			}
-			if (seen)
-				*seen = 1;
 		} else if (!bad) {
 			/* After the first bad key only id, v and op are still read. */
 			int f = lookup_field(&key);
@@ -358,12 +330,12 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 			}
 		}
 	}
-	if (!have_version)
+	if (!(envelope & ENV_V))
 		return fail(err, errlen, -DOCKET_EBADREQ, "request needs 'v', the protocol version");
 	if (version != PROTO_VERSION)
 		return fail(err, errlen, -DOCKET_EVERSION, "protocol version must be %d",
 			    PROTO_VERSION);
-	if (!op.ptr)
+	if (!(envelope & ENV_OP))
 		return fail(err, errlen, -DOCKET_EBADREQ, "request needs 'op'");
 	req->op = proto_op_lookup(op.ptr, op.len);
 	if (req->op < 0)
@@ -376,10 +348,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 		return rc;
 
 	/* The pairs before and after id: what idempotency compares. */
-	struct codec_reader h;
-	codec_reader_init(&h, buf, len);
-	codec_read(&h, &map);
-	const char *start = (const char *)h.p, *end = (const char *)buf + len;
+	const char *start = (const char *)pairs, *end = (const char *)buf + len;
 	if (id_start) {
 		req->body[0] = (struct str){start, (uint32_t)((const char *)id_start - start)};
 		req->body[1] = (struct str){(const char *)id_end, (uint32_t)(end - (const char *)id_end)};

@@ -10,7 +10,7 @@ static const char *const ops[OP_COUNT + 1] = {
 	"meeting_cancel", "item_add", "get", "list", "history", "meetings", NULL,
 };
 
-static const char *const states[ST_COUNT + 1] = {
+const char *const proto_states[ST_COUNT + 1] = {
 	"none", "draft", "submitted", "endorsed", "rejected", "withdrawn",
 	"published", "scheduled", "reported", "noted", "response_due",
 	"responded", NULL,
@@ -31,6 +31,7 @@ const char *const proto_categories[] = {
 
 const char *const proto_restrictions[] = {"none", "part", "full", NULL};
 
+
 const char *const proto_meeting_statuses[] = {"scheduled", "held", "cancelled", NULL};
 
 int proto_enum_lookup(const char *const *list, const char *name, uint32_t len)
@@ -48,7 +49,7 @@ const char *proto_op_name(int op)
 
 const char *proto_state_name(int state)
 {
-	return state >= 0 && state < ST_COUNT ? states[state] : NULL;
+	return state >= 0 && state < ST_COUNT ? proto_states[state] : NULL;
 }
 
 const char *proto_role_name(int role_bit)
@@ -66,11 +67,47 @@ int proto_op_lookup(const char *name, uint32_t len)
 
 int proto_state_lookup(const char *name, uint32_t len)
 {
-	return proto_enum_lookup(states, name, len);
+	return proto_enum_lookup(proto_states, name, len);
 }
 
 int proto_role_lookup(const char *name, uint32_t len)
 {
 	int i = proto_enum_lookup(roles, name, len);
 	return i < 0 ? -1 : 1 << i;
+}
+
+static int digits(const char *p, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+	return 1;
+}
+
+static int num(const char *p, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (p[i] - '0');
+	return v;
+}
+
+int proto_date_valid(const char *p, uint32_t len)
+{
+	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	if (len != 10 || !digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' ||
+	    !digits(p + 8, 2))
+		return 0;
+	int y = num(p, 4), m = num(p + 5, 2), d = num(p + 8, 2);
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return 0;
+	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+	return !(m == 2 && d == 29 && !leap);
+}
+
+int proto_time_valid(const char *p, uint32_t len)
+{
+	return len == 20 && proto_date_valid(p, 10) && p[10] == 'T' && digits(p + 11, 2) &&
+	       p[13] == ':' && digits(p + 14, 2) && p[16] == ':' && digits(p + 17, 2) &&
+	       p[19] == 'Z' && num(p + 11, 2) < 24 && num(p + 14, 2) < 60 && num(p + 17, 2) < 60;
 }

@@ -80,6 +80,12 @@ extern const char *const proto_decision_makers[];
 extern const char *const proto_categories[];
 extern const char *const proto_restrictions[];
 extern const char *const proto_meeting_statuses[];
+/* Every state by ST_* index; proto_states + 1 are those a decision can be in. */
+extern const char *const proto_states[];
+
+/* A date is YYYY-MM-DD, a time YYYY-MM-DDTHH:MM:SSZ (UTC); both must exist in the calendar. */
+int proto_date_valid(const char *s, uint32_t len);
+int proto_time_valid(const char *s, uint32_t len);
 
 /* Index of name in a NULL-terminated list, or -1. */
 int proto_enum_lookup(const char *const *list, const char *name, uint32_t len);
