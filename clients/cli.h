@@ -10,7 +10,9 @@
 
 #include "docket/docket.h"
 
-/* Exit statuses besides 0 and the sysexits ones (EX_USAGE 64, EX_UNAVAILABLE 69, EX_SOFTWARE 70).
+/*
+ * Exit statuses besides 0 and the sysexits ones (EX_USAGE 64, EX_NOINPUT 66,
+ * EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_IOERR 74).
  */
 #define CLI_EXIT_REFUSED 1
 
@@ -20,7 +22,7 @@ enum cli_type {
 	ARG_INT,    /* a decimal integer */
 	ARG_FILE,   /* the contents of a file, or of stdin for "-" */
 	ARG_DATE,   /* YYYY-MM-DD */
-	ARG_TIME,   /* YYYY-MM-DDTHH:MM:SSZ */
+	ARG_TIME,   /* a time as date_time_parse reads it, sent as typed */
 	ARG_CHOICE, /* one of a list */
 };
 
@@ -40,6 +42,13 @@ enum cli_positional {
 	POS_MANY,     /* any number */
 };
 
+/* Where a command is listed in the help. */
+enum cli_group {
+	GROUP_DECISION,
+	GROUP_CALENDAR,
+	GROUP_QUERY,
+};
+
 struct cli_command {
 	const char *name; /* as typed: "lift-restriction" */
 	const char *op;   /* protocol op; NULL for watch, which sends no request */
@@ -54,6 +63,7 @@ struct cli_command {
 	bool changes;            /* it changes something: --idem and --expect-version apply */
 	const char *synopsis;
 	const char *summary;
+	enum cli_group group;
 };
 
 /* One option given on the command line. */
@@ -67,6 +77,7 @@ struct cli {
 	const char *endpoint; /* NULL: the library's environment and default */
 	const char *events;
 	bool json;
+	bool utc; /* --utc: readable times in UTC rather than the office's zone */
 	int timeout_ms;
 	const char *idem;
 	const char *expect_version;
@@ -77,7 +88,11 @@ struct cli {
 	size_t nvalues;
 };
 
-/* Print "docket: CMD: " and the message to stderr; returns EX_USAGE. */
+/* Print "docket: CMD: " and the message to stderr; returns status. */
+int cli_fail(const struct cli *cli, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* cli_fail with EX_USAGE. */
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
@@ -99,11 +114,94 @@ void cli_help_command(FILE *f, const struct cli_command *cmd);
 /* Build the request of a parsed command line. Returns 0 or an exit status (message printed). */
 int cli_request_build(const struct cli *cli, docket_request **out);
 
+/*
+ * The zone readable output shows times in (cli_zone.c): the office's, learnt
+ * from docketd's info query the first time a time is shown, or UTC with
+ * --utc or when docketd cannot say.
+ */
+struct cli_zone {
+	const struct cli *cli;
+	docket_client *client; /* borrowed: asked for info; NULL opens one to the command endpoint */
+	bool known;            /* tz is settled (perhaps NULL) */
+	struct tz *tz;         /* NULL: UTC */
+};
+
+/* How much of a time to show. */
+enum cli_shown {
+	SHOW_MINUTES, /* 22 Sep 2030 10:00 BST */
+	SHOW_SECONDS, /* 22 Sep 2030 10:00:00 BST */
+};
+
+/* Buffer size enough for any time or date the functions below write. */
+#define CLI_TIME_LEN 48
+
+/* Start with nothing known; client may be NULL. */
+void cli_zone_init(struct cli_zone *z, const struct cli *cli, docket_client *client);
+
+/* Free what the zone holds (not the borrowed client). */
+void cli_zone_fini(struct cli_zone *z);
+
+/* Ask docketd now unless --utc settles it; on failure say so on stderr and use UTC. */
+void cli_zone_learn(struct cli_zone *z);
+
+/* Settle the zone as the IANA name (from an info reply), unless already settled. */
+void cli_zone_adopt(struct cli_zone *z, const char *name);
+
+/*
+ * A UTC time from docketd ("2030-09-22T09:00:00Z", ".000Z" too) as the
+ * zone reads it, with the zone's abbreviation. "-" for NULL; text that is
+ * not such a time is returned as it is. buf is CLI_TIME_LEN bytes.
+ */
+const char *cli_time(struct cli_zone *z, const char *utc, enum cli_shown how, char *buf);
+
+/*
+ * A meeting's start: docketd's own office reading (starts_at_local and
+ * zone) where it has one, else starts_at through cli_time.
+ */
+const char *cli_meeting_time(struct cli_zone *z, const char *utc, const char *local,
+                             const char *abbr, char *buf);
+
+/* A date "2015-09-22" as "22 Sep 2015"; "-" for NULL, other text as it is. */
+const char *cli_day(const char *date, char *buf);
+
+/* Columns a UTF-8 string takes on a terminal (wide characters two, combining ones none). */
+int cli_width(const char *s);
+
+/*
+ * Print n bytes of s, each control character as '?', so that text from
+ * docketd can never move the cursor or reach the terminal as an escape.
+ */
+void cli_put(const char *s, size_t n);
+
+/* Print s (as cli_put) padded with spaces to w columns. */
+void cli_cell(const char *s, int w);
+
+/* Print "  Label:          value" (the label padded to 16 columns); nothing for a NULL value. */
+void cli_field(const char *label, const char *value);
+
+/* The head of a meeting: id, start in the office's zone, status, version, panel and venue. */
+void cli_print_meeting_line(struct cli_zone *z, const docket_msg *m, const char *p);
+
 /* Print a reply readably to stdout. */
-void cli_print_reply(const docket_msg *reply);
+void cli_print_reply(struct cli_zone *z, const docket_msg *reply);
 
 /* Print an event as one readable line to stdout. */
-void cli_print_event(const docket_msg *event);
+void cli_print_event(struct cli_zone *z, const docket_msg *event);
+
+/* Readable agenda, reminders, due and info replies (cli_calendar.c); false when not one. */
+bool cli_print_calendar(struct cli_zone *z, const docket_msg *reply);
+
+/* The string at prefix.key (or key when prefix is empty), or NULL. */
+const char *cli_str(const docket_msg *m, const char *prefix, const char *key);
+
+/* The integer at prefix.key; false when absent or not an integer. */
+bool cli_num(const docket_msg *m, const char *prefix, const char *key, int64_t *out);
+
+/*
+ * The top-level boolean key of a reply: libdocket reads no booleans, so it
+ * is looked up in the reply's JSON. false when absent or not true.
+ */
+bool cli_flag(const docket_msg *m, const char *key);
 
 /* Print m as JSON to stdout (pretty, or one compact line). Returns 0 or EX_SOFTWARE. */
 int cli_print_json(const docket_msg *m, int flags);

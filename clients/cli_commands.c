@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "date.h"
 #include "proto.h"
 
 /* clang-format off */
@@ -23,26 +24,50 @@ static const struct cli_option options[] = {
 	{"cost-text", "cost_text", ARG_STR, "TEXT", NULL, "cost as words (\"£1.8m from capital\")"},
 	{"comment", "comment", ARG_STR, "TEXT", NULL, "comment"},
 	{"reason", "reason", ARG_STR, "TEXT", NULL, "reason"},
+	{"decided-on", "decided_on", ARG_DATE, "DATE", NULL,
+	 "the decision date, not after today (default today)"},
 	{"restriction", "restriction", ARG_CHOICE, "R", proto_restrictions, "publication restriction"},
 	{"restriction-reason", "restriction_reason", ARG_STR, "TEXT", NULL,
 	 "why publication is restricted"},
 	{"review-date", "review_date", ARG_DATE, "DATE", NULL, "when the restriction is reviewed"},
+	{"published-on", "published_on", ARG_DATE, "DATE", NULL,
+	 "the date of publication, not after today (default today)"},
 	{"item", "item", ARG_INT, "ITEM", NULL, "agenda item id"},
+	{"noted-on", "noted_on", ARG_DATE, "DATE", NULL,
+	 "the date the panel noted it (default the date of the meeting it was reported at)"},
 	{"recommendation", "recommendation", ARG_STR, "TEXT", NULL, "the panel's recommendation"},
-	{"response-due", "response_due", ARG_DATE, "DATE", NULL, "when the response is due"},
+	{"response-due", "response_due", ARG_DATE, "DATE", NULL,
+	 "the day the response is due (recommend: default the office's response period, "
+	 "28 days unless set, after the recommendation)"},
+	{"recommended-on", "recommended_on", ARG_DATE, "DATE", NULL,
+	 "the date of the recommendation (default the date of the meeting it was reported at)"},
 	{"response", "response", ARG_STR, "TEXT", NULL, "the commissioner's written response"},
+	{"responded-on", "responded_on", ARG_DATE, "DATE", NULL,
+	 "the date of the response, not after today (default today)"},
 	{"panel", "panel", ARG_STR, "PANEL", NULL, "the panel that meets"},
-	{"starts-at", "starts_at", ARG_TIME, "TIME", NULL, "start time, UTC"},
+	{"starts-at", "starts_at", ARG_TIME, "TIME", NULL,
+	 "start time: office time, or ISO 8601 with Z or an offset"},
 	{"venue", "venue", ARG_STR, "VENUE", NULL, "where it meets"},
-	{"code", "code", ARG_STR, "CODE", NULL, "item code (\"C1\")"},
+	{"code", "code", ARG_STR, "CODE", NULL, "item code (\"C1\"), unique within the meeting"},
 	{"subject", "subject", ARG_STR, "SUBJECT", NULL, "item subject"},
 	{"period-start", "period_start", ARG_DATE, "DATE", NULL, "first day of the period covered"},
 	{"period-end", "period_end", ARG_DATE, "DATE", NULL, "last day of the period covered"},
 	{"from", "from", ARG_STR, "FROM", NULL, "who the report is from"},
 	{"to", "to", ARG_STR, "TO", NULL, "who the report is to"},
 	{"state", "state", ARG_CHOICE, "STATE", proto_states + 1, "only decisions in STATE"},
-	{"limit", "limit", ARG_INT, "N", NULL, "at most N decisions (1 to 1000, default 100)"},
+	{"sort", "sort", ARG_CHOICE, "ORDER", proto_list_sorts,
+	 "ref: by reference as people read them, numbers by value (default); decided: by "
+	 "decision date, oldest first, undecided last"},
+	{"status", "status", ARG_CHOICE, "STATUS", proto_reminder_statuses,
+	 "only reminders with STATUS"},
+	{"kind", "kind", ARG_CHOICE, "KIND", proto_reminder_kinds, "only reminders of KIND"},
+	{"meeting", "meeting", ARG_INT, "MEETING", NULL, "only the reminders of meeting id MEETING"},
+	{"ref", "ref", ARG_STR, "REF", NULL, "only the reminders of decision REF"},
+	{"limit", "limit", ARG_INT, "N", NULL,
+	 "at most N results (1 to 1000; default 100 for list, 1000 for reminders)"},
 	{"after", "after", ARG_STR, "REF", NULL, "start after REF (the previous page's next)"},
+	{"within", "within", ARG_INT, "DAYS", NULL,
+	 "what falls due within DAYS days (0 to 3660, default 28); overdue always shows"},
 	{"count", NULL, ARG_INT, "N", NULL, "exit after N events"},
 	{NULL, NULL, 0, NULL, NULL, NULL},
 };
@@ -56,74 +81,120 @@ static const struct cli_command commands[] = {
 	 "REF --title T (--text T | --text-file F)\n"
 	 "        (--justification J | --justification-file F) --maker M --category C\n"
 	 "        [--cost-pence N] [--cost-text S]",
-	 "draft a new decision"},
+	 "draft a new decision", GROUP_DECISION},
 	{"amend", "amend", POS_ONE, "ref", ARG_STR, "REF", DECISION_FIELDS, NULL, NULL, true, true,
-	 "REF [draft options...]", "change a draft's fields"},
+	 "REF [draft options...]", "change a draft's fields", GROUP_DECISION},
 	{"submit", "submit", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true, "REF",
-	 "submit a draft for sign-off"},
+	 "submit a draft for sign-off", GROUP_DECISION},
 	{"return", "return", POS_ONE, "ref", ARG_STR, "REF", "comment", "comment", NULL, false, true,
-	 "REF --comment C", "send a submitted decision back to draft"},
-	{"endorse", "endorse", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true, "REF",
-	 "endorse (take) a submitted decision"},
+	 "REF --comment C", "send a submitted decision back to draft", GROUP_DECISION},
+	{"endorse", "endorse", POS_ONE, "ref", ARG_STR, "REF", "decided-on", NULL, NULL, false, true,
+	 "REF [--decided-on D]", "endorse (take) a submitted decision", GROUP_DECISION},
 	{"reject", "reject", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false, true,
-	 "REF --reason R", "reject a submitted decision"},
+	 "REF --reason R", "reject a submitted decision", GROUP_DECISION},
 	{"withdraw", "withdraw", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false,
-	 true, "REF --reason R", "withdraw a draft or submitted decision"},
+	 true, "REF --reason R", "withdraw a draft or submitted decision", GROUP_DECISION},
 	{"publish", "publish", POS_ONE, "ref", ARG_STR, "REF",
-	 "restriction restriction-reason review-date", NULL, NULL, false, true,
-	 "REF [--restriction none|part|full] [--restriction-reason R] [--review-date D]",
-	 "publish an endorsed decision"},
+	 "restriction restriction-reason review-date published-on", NULL, NULL, false, true,
+	 "REF [--restriction none|part|full] [--restriction-reason R]\n"
+	 "        [--review-date D] [--published-on D]",
+	 "publish an endorsed decision", GROUP_DECISION},
 	{"schedule", "schedule", POS_ONE, "ref", ARG_STR, "REF", "item", "item", NULL, false, true,
-	 "REF --item N", "put a published decision on an agenda item"},
+	 "REF --item N", "put a published decision on an agenda item", GROUP_DECISION},
 	{"unschedule", "unschedule", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true,
-	 "REF", "take a decision off its agenda item"},
+	 "REF", "take a decision off its agenda item", GROUP_DECISION},
 	{"report", "report", POS_OPTIONAL, "ref", ARG_STR, "REF", "item", NULL, "ref item", false,
-	 true, "REF | --item N", "mark a decision, or every decision on an item, reported"},
-	{"note", "note", POS_ONE, "ref", ARG_STR, "REF", "comment", NULL, NULL, false, true,
-	 "REF [--comment C]", "record that the panel noted a decision"},
-	{"recommend", "recommend", POS_ONE, "ref", ARG_STR, "REF", "recommendation response-due",
-	 "recommendation response_due", NULL, false, true, "REF --recommendation T --response-due D",
-	 "record the panel's recommendation"},
-	{"respond", "respond", POS_ONE, "ref", ARG_STR, "REF", "response", "response", NULL, false,
-	 true, "REF --response T", "record the commissioner's response"},
+	 true, "REF | --item N", "mark a decision, or every decision on an item, reported",
+	 GROUP_DECISION},
+	{"note", "note", POS_ONE, "ref", ARG_STR, "REF", "comment noted-on", NULL, NULL, false, true,
+	 "REF [--comment C] [--noted-on D]", "record that the panel noted a decision",
+	 GROUP_DECISION},
+	{"recommend", "recommend", POS_ONE, "ref", ARG_STR, "REF",
+	 "recommendation response-due recommended-on", "recommendation", NULL, false, true,
+	 "REF --recommendation T [--response-due D] [--recommended-on D]",
+	 "record the panel's recommendation", GROUP_DECISION},
+	{"respond", "respond", POS_ONE, "ref", ARG_STR, "REF", "response responded-on", "response",
+	 NULL, false, true, "REF --response T [--responded-on D]",
+	 "record the commissioner's response", GROUP_DECISION},
 	{"lift-restriction", "lift_restriction", POS_ONE, "ref", ARG_STR, "REF", "comment", NULL,
-	 NULL, false, true, "REF [--comment C]", "lift a publication restriction"},
+	 NULL, false, true, "REF [--comment C]", "lift a publication restriction", GROUP_DECISION},
+	{"set-response-due", "set_response_due", POS_ONE, "ref", ARG_STR, "REF", "response-due",
+	 "response_due", NULL, false, true, "REF --response-due D",
+	 "change when a response is due", GROUP_DECISION},
+	{"set-review-date", "set_review_date", POS_ONE, "ref", ARG_STR, "REF", "review-date",
+	 "review_date", NULL, false, true, "REF --review-date D",
+	 "change when a restriction is reviewed", GROUP_DECISION},
 	{"meeting-add", "meeting_add", POS_NONE, NULL, ARG_STR, NULL, "panel starts-at venue",
-	 "panel starts_at", NULL, false, true, "--panel P --starts-at T [--venue V]",
-	 "add a panel meeting"},
+	 "panel starts_at", NULL, false, true, "--panel P --starts-at TIME [--venue V]",
+	 "add a panel meeting", GROUP_CALENDAR},
 	{"meeting-move", "meeting_move", POS_ONE, "meeting", ARG_INT, "MEETING", "starts-at",
-	 "starts_at", NULL, false, true, "MEETING --starts-at T", "move a meeting"},
-	{"meeting-cancel", "meeting_cancel", POS_ONE, "meeting", ARG_INT, "MEETING", "", NULL, NULL,
-	 false, true, "MEETING", "cancel a meeting"},
+	 "starts_at", NULL, false, true, "MEETING --starts-at TIME",
+	 "move a meeting to a new start time", GROUP_CALENDAR},
+	{"meeting-postpone", "meeting_postpone", POS_ONE, "meeting", ARG_INT, "MEETING", "reason",
+	 NULL, NULL, false, true, "MEETING [--reason R]",
+	 "postpone a meeting until meeting-move gives it a time", GROUP_CALENDAR},
+	{"meeting-cancel", "meeting_cancel", POS_ONE, "meeting", ARG_INT, "MEETING", "reason", NULL,
+	 NULL, false, true, "MEETING [--reason R]", "cancel a meeting with no decisions on it",
+	 GROUP_CALENDAR},
+	{"meeting-held", "meeting_held", POS_ONE, "meeting", ARG_INT, "MEETING", "", NULL, NULL,
+	 false, true, "MEETING", "record that a meeting that has started took place",
+	 GROUP_CALENDAR},
 	{"item-add", "item_add", POS_ONE, "meeting", ARG_INT, "MEETING",
 	 "code subject period-start period-end from to", "code subject", NULL, false, true,
 	 "MEETING --code C --subject S [--period-start D] [--period-end D]\n"
 	 "        [--from F] [--to T]",
-	 "add an agenda item to a meeting"},
+	 "add an agenda item to a meeting", GROUP_CALENDAR},
 	{"get", "get", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
-	 "show a decision"},
-	{"list", "list", POS_NONE, NULL, ARG_STR, NULL, "state limit after", NULL, NULL, false,
-	 false, "[--state S] [--limit N] [--after REF]", "list decisions by ref"},
+	 "show a decision", GROUP_QUERY},
+	{"list", "list", POS_NONE, NULL, ARG_STR, NULL, "state sort limit after", NULL, NULL, false,
+	 false, "[--state S] [--sort ref|decided] [--limit N] [--after REF]",
+	 "list decisions by ref or by decision date", GROUP_QUERY},
 	{"history", "history", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
-	 "show a decision's events"},
+	 "show a decision's events", GROUP_QUERY},
 	{"meetings", "meetings", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
-	 "show every meeting with its items"},
+	 "show every meeting with its items", GROUP_QUERY},
+	{"agenda", "agenda", POS_OPTIONAL, "meeting", ARG_INT, "MEETING", "", NULL, NULL, false,
+	 false, "[MEETING]", "show a meeting's agenda (default: the next scheduled meeting)",
+	 GROUP_QUERY},
+	{"reminders", "reminders", POS_NONE, NULL, ARG_STR, NULL, "status kind meeting ref limit",
+	 NULL, NULL, false, false,
+	 "[--status S] [--kind K] [--meeting N] [--ref REF] [--limit N]",
+	 "list the reminders docketd plans and fires", GROUP_QUERY},
+	{"due", "due", POS_NONE, NULL, ARG_STR, NULL, "within", NULL, NULL, false, false,
+	 "[--within DAYS]", "show responses and restriction reviews falling due", GROUP_QUERY},
+	{"info", "info", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
+	 "show docketd's version, time zone and settings", GROUP_QUERY},
 	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "count", NULL, NULL, false, false,
-	 "[PREFIX...] [--count N]", "print events as they happen"},
-	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL},
+	 "[PREFIX...] [--count N]", "print events as they happen", GROUP_QUERY},
+	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL, 0},
 };
 /* clang-format on */
+
+static int vfail(const struct cli *cli, int status, const char *fmt, va_list ap)
+{
+	fputs("docket: ", stderr);
+	if (cli && cli->cmd)
+		fprintf(stderr, "%s: ", cli->cmd->name);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	return status;
+}
+
+int cli_fail(const struct cli *cli, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vfail(cli, status, fmt, ap);
+	va_end(ap);
+	return status;
+}
 
 int cli_usage_error(const struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	fputs("docket: ", stderr);
-	if (cli && cli->cmd)
-		fprintf(stderr, "%s: ", cli->cmd->name);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vfail(cli, EX_USAGE, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return EX_USAGE;
 }
 
@@ -181,8 +252,12 @@ bool cli_parse_int(const char *text, int64_t min, int64_t max, int64_t *out)
 
 void cli_help(FILE *f)
 {
+	static const char *const groups[] = {
+	    [GROUP_DECISION] = "Decisions", [GROUP_CALENDAR] = "Panel calendar",
+	    [GROUP_QUERY] = "Queries (change nothing)"};
+
 	fputs(
-	    "usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--timeout MS]\n"
+	    "usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--utc] [--timeout MS]\n"
 	    "              [--idem KEY] [--expect-version N] COMMAND [ARGS]\n"
 	    "\n"
 	    "Run a Police and Crime Commissioner's key decisions through docketd.\n"
@@ -192,18 +267,22 @@ void cli_help(FILE *f)
 	    "                           " DOCKET_DEFAULT_ENDPOINT ")\n"
 	    "  --events ENDPOINT        docketd's event endpoint, for watch (DOCKET_EVENTS,\n"
 	    "                           else " DOCKET_DEFAULT_EVENTS ")\n"
-	    "  --json                   print replies as JSON\n"
+	    "  --json                   print replies as JSON, times as docketd sends them\n"
+	    "  --utc                    print times in UTC, not in the office's time zone\n"
 	    "  --timeout MS             wait at most MS milliseconds (DOCKET_TIMEOUT, else 5000)\n"
 	    "  --idem KEY               idempotency key: a retry with KEY is applied once\n"
 	    "  --expect-version N       refuse the change unless the version is N\n"
 	    "  -h, --help               show this help, or a command's\n"
-	    "  --version                show the version\n"
-	    "\n"
-	    "Commands:\n",
+	    "  --version                show the version\n",
 	    f);
-	for (const struct cli_command *c = commands; c->name; c++)
+	for (const struct cli_command *c = commands; c->name; c++) {
+		if (c == commands || c[-1].group != c->group)
+			fprintf(f, "\n%s:\n", groups[c->group]);
 		fprintf(f, "  %-17s %s\n", c->name, c->summary);
-	fputs("\nRun 'docket COMMAND --help' for a command's options; see docket(1).\n", f);
+	}
+	fputs("\nTimes are read and shown in the office's time zone (docketd's info).\n"
+	      "Run 'docket COMMAND --help' for a command's options; see docket(1).\n",
+	      f);
 }
 
 static const char *type_hint(const struct cli_option *o)
@@ -212,40 +291,60 @@ static const char *type_hint(const struct cli_option *o)
 	case ARG_DATE:
 		return " (YYYY-MM-DD)";
 	case ARG_TIME:
-		return " (YYYY-MM-DDTHH:MM:SSZ)";
+		return " (\"2030-09-22 10:00\", 2030-09-22T09:00Z, 2030-09-22T10:00+01:00)";
 	default:
 		return "";
 	}
+}
+
+/* Print words at column col (as already reached), wrapped before 80 columns at indent. */
+static void wrap(FILE *f, int col, int indent, const char *text)
+{
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, " ");
+		if (col > indent && col + 1 + (int)len >= 80)
+			col = fprintf(f, "\n%*s", indent, "") - 1;
+		else if (col > indent)
+			col += fprintf(f, " ");
+		col += fprintf(f, "%.*s", (int)len, p);
+		p += len;
+		p += strspn(p, " ");
+	}
+	fputc('\n', f);
 }
 
 void cli_help_command(FILE *f, const struct cli_command *cmd)
 {
 	fprintf(f, "usage: docket %s%s%s\n\n%c%s.\n", cmd->name, *cmd->synopsis ? " " : "",
 	        cmd->synopsis, toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
-	if (!*cmd->options)
-		return;
-	fputs("\nOptions:\n", f);
-	for (const struct cli_option *o = options; o->name; o++) {
-		if (!listed(cmd->options, o->name))
-			continue;
-		char head[64];
-		snprintf(head, sizeof head, "--%s %s", o->name, o->metavar);
-		fprintf(f, "  %-26s %s%s\n", head, o->help, type_hint(o));
-		if (!o->choices)
-			continue;
-		/* The allowed values under the help text, wrapped before 80 columns. */
-		int col = fprintf(f, "%29sone of:", "");
-		for (size_t i = 0; o->choices[i]; i++) {
-			if (col + 1 + (int)strlen(o->choices[i]) >= 80)
-				col = fprintf(f, "\n%36s", "") - 1;
-			col += fprintf(f, " %s", o->choices[i]);
+	if (*cmd->options) {
+		fputs("\nOptions:\n", f);
+		for (const struct cli_option *o = options; o->name; o++) {
+			if (!listed(cmd->options, o->name))
+				continue;
+			char head[64], help[512];
+			snprintf(head, sizeof head, "--%s %s", o->name, o->metavar);
+			snprintf(help, sizeof help, "%s%s", o->help, type_hint(o));
+			wrap(f, fprintf(f, "  %-26s ", head), 29, help);
+			if (!o->choices)
+				continue;
+			/* The allowed values under the help text. */
+			char one_of[256] = "one of:";
+			for (size_t i = 0; o->choices[i]; i++)
+				snprintf(one_of + strlen(one_of), sizeof one_of - strlen(one_of),
+				         " %s", o->choices[i]);
+			wrap(f, fprintf(f, "%29s", ""), 29, one_of);
 		}
-		fputc('\n', f);
 	}
+	fputs("\nGlobal options (--json, --utc, --timeout...): see docket --help.\n", f);
 }
 
-/* Read a whole file, or stdin for "-", exactly as it is. Returns 0 or an exit status. */
-static int read_file(const struct cli *cli, const char *path, char **out)
+/*
+ * Read a whole file, or stdin for "-", exactly as it is. what names the
+ * option. Returns 0 or an exit status: EX_NOINPUT for a file that cannot be
+ * opened or read.
+ */
+static int read_file(const struct cli *cli, const char *what, const char *path, char **out)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	char *buf = NULL;
@@ -253,12 +352,13 @@ static int read_file(const struct cli *cli, const char *path, char **out)
 	int rc = EX_SOFTWARE;
 
 	if (!f)
-		return cli_usage_error(cli, "cannot open %s: %s", path, strerror(errno));
+		return cli_fail(cli, EX_NOINPUT, "%s: cannot open %s: %s", what, path,
+		                strerror(errno));
 	for (;;) {
 		if (len + 1 >= cap) {
 			/* Far beyond what docketd takes, so that a wrong file fails here. */
 			if (cap >= 16 * 1024 * 1024) {
-				rc = cli_usage_error(cli, "%s is too large", path);
+				rc = cli_usage_error(cli, "%s: %s is too large", what, path);
 				goto out;
 			}
 			cap = cap ? 2 * cap : 64 * 1024;
@@ -275,13 +375,14 @@ static int read_file(const struct cli *cli, const char *path, char **out)
 			break;
 	}
 	if (ferror(f)) {
-		rc = cli_usage_error(cli, "cannot read %s: %s", path, strerror(errno));
+		rc = cli_fail(cli, EX_NOINPUT, "%s: cannot read %s: %s", what, path,
+		              strerror(errno));
 		goto out;
 	}
 	buf[len] = '\0';
 	/* A NUL would end the C string the library takes, cutting the text short. */
 	if (strlen(buf) != len) {
-		rc = cli_usage_error(cli, "%s holds a NUL byte", path);
+		rc = cli_usage_error(cli, "%s: %s holds a NUL byte", what, path);
 		goto out;
 	}
 	*out = buf;
@@ -309,19 +410,22 @@ static int set_value(const struct cli *cli, docket_request *r, const char *what,
 		rc = docket_request_set_int(r, key, i);
 		break;
 	case ARG_FILE:
-		if ((rc = read_file(cli, text, &file)) != 0)
+		if ((rc = read_file(cli, what, text, &file)) != 0)
 			return rc;
 		rc = docket_request_set_str(r, key, file);
 		free(file);
 		break;
 	case ARG_DATE:
-		if (!proto_date_valid(text, (uint32_t)strlen(text)))
+		if (date_parse(text, strlen(text), &i) < 0)
 			return cli_usage_error(cli, "%s: bad date '%s' (YYYY-MM-DD)", what, text);
 		rc = docket_request_set_str(r, key, text);
 		break;
 	case ARG_TIME:
-		if (!proto_time_valid(text, (uint32_t)strlen(text)))
-			return cli_usage_error(cli, "%s: bad time '%s' (YYYY-MM-DDTHH:MM:SSZ, UTC)",
+		/* Only the form is checked here: docketd applies the office's zone. */
+		if (date_time_parse(text, strlen(text), &(struct date_time){0}) < 0)
+			return cli_usage_error(cli,
+			                       "%s: bad time '%s' (office time YYYY-MM-DD HH:MM[:SS], "
+			                       "or ISO 8601 with Z or an offset such as +01:00)",
 			                       what, text);
 		rc = docket_request_set_str(r, key, text);
 		break;
@@ -386,6 +490,10 @@ static int check_keys(const struct cli *cli)
 				return cli_usage_error(
 				    cli, "--%s and --%s both give %s", cli->values[j].opt->name,
 				    cli->values[i].opt->name, cli->values[i].opt->key);
+	for (size_t i = 0, stdin_readers = 0; i < cli->nvalues; i++)
+		if (cli->values[i].opt->type == ARG_FILE && !strcmp(cli->values[i].text, "-") &&
+		    ++stdin_readers > 1)
+			return cli_usage_error(cli, "only one option can read standard input");
 	for (const char *p = cmd->required ? cmd->required : ""; *p;) {
 		char key[32];
 		size_t len = strcspn(p, " ");

@@ -2,15 +2,13 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+
+#include <unistr.h>
+#include <uniwidth.h>
 
 #include "cli.h"
 
-static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-
-/* The string at prefix.key (or key when prefix is empty), or NULL. */
-static const char *str(const docket_msg *m, const char *prefix, const char *key)
+const char *cli_str(const docket_msg *m, const char *prefix, const char *key)
 {
 	char path[128];
 	const char *s = NULL;
@@ -18,63 +16,76 @@ static const char *str(const docket_msg *m, const char *prefix, const char *key)
 	return docket_msg_get_str(m, path, &s) == 0 ? s : NULL;
 }
 
-static bool num(const docket_msg *m, const char *prefix, const char *key, int64_t *out)
+bool cli_num(const docket_msg *m, const char *prefix, const char *key, int64_t *out)
 {
 	char path[128];
 	snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
 	return docket_msg_get_int(m, path, out) == 0;
 }
 
-enum shown { DAY, MINUTES, SECONDS };
-
-/*
- * A UTC time from docketd ("2015-09-22T09:00:00.000Z") in Europe/London:
- * "22 Sep 2015", "22 Sep 2015 10:00" or "22 Sep 2015 10:00:00". Text that
- * is not such a time is shown as it is.
- */
-static const char *london(const char *utc, enum shown how, char *buf, size_t size)
+bool cli_flag(const docket_msg *m, const char *key)
 {
-	static bool tz_set;
-	struct tm tm = {0}, local;
-	int n = 0;
+	char *json = NULL, want[64];
+	bool set = false;
 
-	if (!utc)
-		return "-";
-	if (sscanf(utc, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-	           &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 ||
-	    n != 19 || tm.tm_mon < 1 || tm.tm_mon > 12)
-		return utc;
-	/* Times are shown in the office's zone, whatever the user's TZ. */
-	if (!tz_set) {
-		setenv("TZ", "Europe/London", 1);
-		tzset();
-		tz_set = true;
-	}
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
-	time_t t = timegm(&tm);
-	if (t == (time_t)-1 || !localtime_r(&t, &local))
-		return utc;
-	int o = snprintf(buf, size, "%d %s %d", local.tm_mday, months[local.tm_mon],
-	                 local.tm_year + 1900);
-	if (how != DAY && o > 0 && (size_t)o < size)
-		o += snprintf(buf + o, size - o, " %02d:%02d", local.tm_hour, local.tm_min);
-	if (how == SECONDS && o > 0 && (size_t)o < size)
-		snprintf(buf + o, size - o, ":%02d", local.tm_sec);
-	return buf;
+	/* In compact JSON a quote inside a string is always escaped, so only a key matches. */
+	snprintf(want, sizeof want, "\"%s\":true", key);
+	if (docket_msg_to_json(m, DOCKET_JSON_COMPACT, &json) == 0)
+		set = strstr(json, want) != NULL;
+	free(json);
+	return set;
 }
 
-/* A date "2015-09-22" as "22 Sep 2015". */
-static const char *day(const char *date, char *buf, size_t size)
+/*
+ * The character at s (n bytes left): its length, and whether it is a
+ * control character, shown as '?' so that text from docketd can never move
+ * the cursor or send escape sequences to the terminal.
+ */
+static int next_char(const char *s, size_t n, ucs4_t *uc, bool *control)
 {
-	int y, mo, d, n = 0;
-	if (!date)
-		return "-";
-	if (sscanf(date, "%4d-%2d-%2d%n", &y, &mo, &d, &n) != 3 || n != 10 || date[10] || mo < 1 ||
-	    mo > 12)
-		return date;
-	snprintf(buf, size, "%d %s %d", d, months[mo - 1], y);
-	return buf;
+	int len = u8_mbtouc(uc, (const uint8_t *)s, n);
+	*control = *uc < 0x20 || (*uc >= 0x7f && *uc < 0xa0);
+	return len > 0 ? len : 1;
+}
+
+int cli_width(const char *s)
+{
+	size_t n = strlen(s);
+	int w = 0;
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		bool control;
+		i += (size_t)next_char(s + i, n - i, &uc, &control);
+		int cw = control ? 1 : uc_width(uc, "UTF-8");
+		w += cw > 0 ? cw : 0;
+	}
+	return w;
+}
+
+void cli_put(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		ucs4_t uc;
+		bool control;
+		int len = next_char(s + i, n - i, &uc, &control);
+		if (control)
+			putchar('?');
+		else
+			fwrite(s + i, 1, (size_t)len, stdout);
+		i += (size_t)len;
+	}
+}
+
+static void put_text(const char *s)
+{
+	cli_put(s, strlen(s));
+}
+
+void cli_cell(const char *s, int w)
+{
+	put_text(s);
+	for (int i = cli_width(s); i < w; i++)
+		putchar(' ');
 }
 
 /* Pence as pounds with thousands separators: 180000000 is "£1,800,000.00". */
@@ -95,26 +106,13 @@ static const char *money(int64_t pence, char *buf, size_t size)
 	return buf;
 }
 
-/* Characters shown, counting each UTF-8 sequence once. */
-static int width(const char *s)
+void cli_field(const char *label, const char *value)
 {
-	int w = 0;
-	for (; *s; s++)
-		w += ((unsigned char)*s & 0xc0) != 0x80;
-	return w;
-}
-
-static void cell(const char *s, int w)
-{
-	fputs(s, stdout);
-	for (int i = width(s); i < w; i++)
-		putchar(' ');
-}
-
-static void field(const char *label, const char *value)
-{
-	if (value)
-		printf("  %-15s %s\n", label, value);
+	if (!value)
+		return;
+	printf("  %-16s ", label);
+	put_text(value);
+	putchar('\n');
 }
 
 /* A multi-paragraph text, indented, kept line for line. */
@@ -125,74 +123,104 @@ static void block(const char *label, const char *text)
 	printf("\n  %s:\n", label);
 	while (*text) {
 		size_t len = strcspn(text, "\n");
-		printf(len ? "    %.*s\n" : "\n", (int)len, text);
+		if (len) {
+			fputs("    ", stdout);
+			cli_put(text, len);
+		}
+		putchar('\n');
 		text += len + (text[len] == '\n');
 	}
 }
 
-static void print_decision(const docket_msg *m, const char *p)
+/* Each step of a decision: its business date and the time docket recorded it. */
+static const struct {
+	const char *label, *date, *time, *verb;
+} steps[] = {
+    {"Drafted:", NULL, "drafted_at", NULL},
+    {"Submitted:", NULL, "submitted_at", NULL},
+    {"Decided:", "decided_on", "endorsed_at", "endorsed"},
+    {"Published:", "published_on", "published_at", "recorded"},
+    {"Review date:", "review_date", NULL, NULL},
+    {"Reported:", "reported_on", "reported_at", "recorded"},
+    {"Noted:", "noted_on", "closed_at", "recorded"},
+    {"Recommended:", "recommended_on", NULL, NULL},
+    {"Response due:", "response_due", NULL, NULL},
+    {"Responded:", "responded_on", "closed_at", "recorded"},
+    {"Closed:", NULL, "closed_at", NULL},
+};
+
+static void print_steps(struct cli_zone *z, const docket_msg *m, const char *p)
 {
-	char a[64], b[64], line[256];
+	char a[CLI_TIME_LEN], b[CLI_TIME_LEN], line[256];
+	bool closed_shown = false;
+
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		const char *date = steps[i].date ? cli_str(m, p, steps[i].date) : NULL;
+		const char *t = steps[i].time ? cli_str(m, p, steps[i].time) : NULL;
+		bool closing = steps[i].time && !strcmp(steps[i].time, "closed_at");
+		/* closed_at belongs to noted or responded when those dates say so. */
+		if (closing && (closed_shown || (steps[i].date && !date)))
+			t = NULL;
+		if (!date && !t)
+			continue;
+		closed_shown |= closing && t;
+		const char *by = !strcmp(steps[i].label, "Decided:") ? cli_str(m, p, "endorsed_by")
+		                                                     : NULL;
+		if (!steps[i].verb || !t)
+			snprintf(line, sizeof line, "%s",
+			         date ? cli_day(date, a) : cli_time(z, t, SHOW_MINUTES, a));
+		else
+			snprintf(line, sizeof line, "%s%s%s %s%s%s", date ? cli_day(date, a) : "",
+			         date ? ", " : "", steps[i].verb, cli_time(z, t, SHOW_MINUTES, b),
+			         by ? " by " : "", by ? by : "");
+		cli_field(steps[i].label, line);
+	}
+}
+
+static void print_decision(struct cli_zone *z, const docket_msg *m, const char *p)
+{
+	char a[64], line[1200];
 	int64_t v, version = 0;
 
-	num(m, p, "version", &version);
-	printf("%s  %s  (version %" PRId64 ")\n", str(m, p, "ref") ? str(m, p, "ref") : "?",
-	       str(m, p, "state") ? str(m, p, "state") : "?", version);
-	field("Title:", str(m, p, "title"));
-	field("Decision maker:", str(m, p, "decision_maker"));
-	field("Category:", str(m, p, "category"));
-	if (num(m, p, "cost_pence", &v)) {
-		const char *t = str(m, p, "cost_text");
+	cli_num(m, p, "version", &version);
+	put_text(cli_str(m, p, "ref") ? cli_str(m, p, "ref") : "?");
+	printf("  %s  (version %" PRId64 ")\n",
+	       cli_str(m, p, "state") ? cli_str(m, p, "state") : "?", version);
+	cli_field("Title:", cli_str(m, p, "title"));
+	cli_field("Decision maker:", cli_str(m, p, "decision_maker"));
+	cli_field("Category:", cli_str(m, p, "category"));
+	if (cli_num(m, p, "cost_pence", &v)) {
+		const char *t = cli_str(m, p, "cost_text");
 		snprintf(line, sizeof line, "%s%s%s%s", money(v, a, sizeof a), t ? " (" : "",
 		         t ? t : "", t ? ")" : "");
-		field("Cost:", line);
+		cli_field("Cost:", line);
 	} else {
-		field("Cost:", str(m, p, "cost_text"));
+		cli_field("Cost:", cli_str(m, p, "cost_text"));
 	}
-	field("Author:", str(m, p, "author"));
-	const char *r = str(m, p, "restriction");
+	cli_field("Author:", cli_str(m, p, "author"));
+	const char *r = cli_str(m, p, "restriction");
 	if (r && strcmp(r, "none")) {
-		const char *why = str(m, p, "restriction_reason");
-		snprintf(line, sizeof line, "%s%s%s, review %s", r, why ? ": " : "", why ? why : "",
-		         day(str(m, p, "review_date"), b, sizeof b));
-		field("Restriction:", line);
+		const char *why = cli_str(m, p, "restriction_reason");
+		snprintf(line, sizeof line, "%s%s%s", r, why ? ": " : "", why ? why : "");
+		cli_field("Restriction:", line);
 	}
-	if (num(m, p, "item", &v)) {
+	if (cli_num(m, p, "item", &v)) {
 		snprintf(line, sizeof line, "%" PRId64, v);
-		field("Agenda item:", line);
+		cli_field("Agenda item:", line);
 	}
-	field("Comment:", str(m, p, "comment"));
-	static const struct {
-		const char *key, *label;
-	} times[] = {
-	    {"drafted_at", "Drafted:"},   {"submitted_at", "Submitted:"},
-	    {"endorsed_at", "Endorsed:"}, {"published_at", "Published:"},
-	    {"reported_at", "Reported:"}, {"closed_at", "Closed:"},
-	};
-	for (size_t i = 0; i < sizeof times / sizeof times[0]; i++) {
-		const char *t = str(m, p, times[i].key), *by = str(m, p, "endorsed_by");
-		if (!t)
-			continue;
-		london(t, MINUTES, a, sizeof a);
-		if (!strcmp(times[i].key, "endorsed_at") && by)
-			snprintf(line, sizeof line, "%s by %s", a, by);
-		else
-			snprintf(line, sizeof line, "%s", a);
-		field(times[i].label, line);
-	}
-	field("Response due:",
-	      str(m, p, "response_due") ? day(str(m, p, "response_due"), b, sizeof b) : NULL);
-	block("Decision", str(m, p, "text"));
-	block("Justification", str(m, p, "justification"));
-	block("Recommendation", str(m, p, "recommendation"));
-	block("Response", str(m, p, "response"));
+	cli_field("Comment:", cli_str(m, p, "comment"));
+	print_steps(z, m, p);
+	block("Decision", cli_str(m, p, "text"));
+	block("Justification", cli_str(m, p, "justification"));
+	block("Recommendation", cli_str(m, p, "recommendation"));
+	block("Response", cli_str(m, p, "response"));
 }
 
 static void print_decisions(const docket_msg *m)
 {
 	size_t n = docket_msg_count(m, "decisions");
 	int wref = 3, wstate = 5;
-	char p[48], a[64];
+	char p[48], a[CLI_TIME_LEN];
 
 	if (n == 0) {
 		puts("no decisions");
@@ -200,74 +228,116 @@ static void print_decisions(const docket_msg *m)
 	}
 	for (size_t i = 0; i < n; i++) {
 		snprintf(p, sizeof p, "decisions.%zu", i);
-		const char *ref = str(m, p, "ref"), *state = str(m, p, "state");
-		if (ref && width(ref) > wref)
-			wref = width(ref);
-		if (state && width(state) > wstate)
-			wstate = width(state);
+		const char *ref = cli_str(m, p, "ref"), *state = cli_str(m, p, "state");
+		if (ref && cli_width(ref) > wref)
+			wref = cli_width(ref);
+		if (state && cli_width(state) > wstate)
+			wstate = cli_width(state);
 	}
-	cell("REF", wref + 2);
-	cell("STATE", wstate + 2);
-	cell("VER", 5);
-	cell("ENDORSED", 13);
+	cli_cell("REF", wref + 2);
+	cli_cell("STATE", wstate + 2);
+	cli_cell("VER", 5);
+	cli_cell("DECIDED", 13);
 	puts("TITLE");
 	for (size_t i = 0; i < n; i++) {
 		int64_t v = 0;
 		snprintf(p, sizeof p, "decisions.%zu", i);
-		const char *ref = str(m, p, "ref"), *state = str(m, p, "state");
-		const char *endorsed = str(m, p, "endorsed_at"), *title = str(m, p, "title");
-		num(m, p, "version", &v);
-		cell(ref ? ref : "?", wref + 2);
-		cell(state ? state : "?", wstate + 2);
+		const char *ref = cli_str(m, p, "ref"), *state = cli_str(m, p, "state");
+		const char *title = cli_str(m, p, "title");
+		cli_num(m, p, "version", &v);
+		cli_cell(ref ? ref : "?", wref + 2);
+		cli_cell(state ? state : "?", wstate + 2);
 		printf("%-5" PRId64, v);
-		/* The decision date: the London day of the endorsement. */
-		cell(london(endorsed, DAY, a, sizeof a), 13);
-		puts(title ? title : "");
+		cli_cell(cli_day(cli_str(m, p, "decided_on"), a), 13);
+		put_text(title ? title : "");
+		putchar('\n');
 	}
-	const char *next = str(m, "", "next");
-	if (next)
-		printf("more: docket list --after '%s'\n", next);
+	const char *next = cli_str(m, "", "next");
+	if (next) {
+		fputs("more: docket list --after '", stdout);
+		put_text(next);
+		puts("' (with the same --state and --sort)");
+	}
 }
 
-static void print_history(const docket_msg *m)
+/*
+ * One event as a line: seq, time, type, what it changed, state, version,
+ * actor. An event of history or of watch: p is its path in m.
+ */
+static void event_line(struct cli_zone *z, const docket_msg *m, const char *p, const char *type)
+{
+	char a[CLI_TIME_LEN];
+	int64_t seq = 0, v, mt;
+	const char *ref = cli_str(m, p, "ref"), *state = cli_str(m, p, "state");
+	const char *actor = cli_str(m, p, "actor"), *kind = cli_str(m, p, "kind");
+
+	cli_num(m, p, "seq", &seq);
+	printf("%6" PRId64 "  ", seq);
+	cli_cell(cli_time(z, cli_str(m, p, "ts"), SHOW_SECONDS, a), 24);
+	fputs("  ", stdout);
+	cli_cell(type ? type : "?", 29);
+	fputs("  ", stdout);
+	/* What changed: a reminder, a decision by ref, else an item or a meeting by id. */
+	if (cli_num(m, p, "reminder", &v))
+		printf("reminder %" PRId64 " (%s) for ", v, kind ? kind : "?");
+	if (ref)
+		put_text(ref);
+	else if (cli_num(m, p, "item", &v) && cli_num(m, p, "meeting", &mt))
+		printf("item %" PRId64 " of meeting %" PRId64, v, mt);
+	else if (cli_num(m, p, "item", &v))
+		printf("item %" PRId64, v);
+	else if (cli_num(m, p, "meeting", &v))
+		printf("meeting %" PRId64, v);
+	if (state)
+		printf("  %s", state);
+	if (cli_num(m, p, "version", &v))
+		printf("  v%" PRId64, v);
+	fputs("  ", stdout);
+	put_text(actor ? actor : "-");
+	putchar('\n');
+}
+
+static void print_history(struct cli_zone *z, const docket_msg *m)
 {
 	size_t n = docket_msg_count(m, "events");
-	char p[48], a[64];
+	char p[48];
 
 	if (n == 0) {
 		puts("no events");
 		return;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int64_t seq = 0;
 		snprintf(p, sizeof p, "events.%zu", i);
-		num(m, p, "seq", &seq);
-		const char *type = str(m, p, "type"), *actor = str(m, p, "actor");
-		printf("%6" PRId64 "  ", seq);
-		cell(london(str(m, p, "ts"), SECONDS, a, sizeof a), 22);
-		cell(type ? type : "?", 29);
-		puts(actor ? actor : "-");
+		event_line(z, m, p, cli_str(m, p, "type"));
 	}
 }
 
 static void print_item(const docket_msg *m, const char *p, const char *indent)
 {
-	char a[32], b[32];
+	char a[CLI_TIME_LEN], b[CLI_TIME_LEN];
 	int64_t id = 0;
-	const char *code = str(m, p, "code"), *subject = str(m, p, "subject");
+	const char *code = cli_str(m, p, "code"), *subject = cli_str(m, p, "subject");
 
-	num(m, p, "id", &id);
-	printf("%sItem %" PRId64 "  %s  %s\n", indent, id, code ? code : "?",
-	       subject ? subject : "");
-	const char *start = str(m, p, "period_start"), *end = str(m, p, "period_end");
-	const char *from = str(m, p, "from"), *to = str(m, p, "to");
+	cli_num(m, p, "id", &id);
+	printf("%sItem %" PRId64 "  ", indent, id);
+	put_text(code ? code : "?");
+	fputs("  ", stdout);
+	put_text(subject ? subject : "");
+	putchar('\n');
+	const char *start = cli_str(m, p, "period_start"), *end = cli_str(m, p, "period_end");
+	const char *from = cli_str(m, p, "from"), *to = cli_str(m, p, "to");
 	if (start || end)
-		printf("%s  Period: %s to %s\n", indent, day(start, a, sizeof a),
-		       day(end, b, sizeof b));
-	if (from)
-		printf("%s  From: %s\n", indent, from);
-	if (to)
-		printf("%s  To: %s\n", indent, to);
+		printf("%s  Period: %s to %s\n", indent, cli_day(start, a), cli_day(end, b));
+	if (from) {
+		printf("%s  From: ", indent);
+		put_text(from);
+		putchar('\n');
+	}
+	if (to) {
+		printf("%s  To: ", indent);
+		put_text(to);
+		putchar('\n');
+	}
 
 	char path[96];
 	snprintf(path, sizeof path, "%s.decisions", p);
@@ -279,27 +349,34 @@ static void print_item(const docket_msg *m, const char *p, const char *indent)
 		const char *ref = NULL;
 		snprintf(path, sizeof path, "%s.decisions.%zu", p, i);
 		docket_msg_get_str(m, path, &ref);
-		printf("%s %s", i ? "," : "", ref ? ref : "?");
+		fputs(i ? ", " : " ", stdout);
+		put_text(ref ? ref : "?");
 	}
 	putchar('\n');
 }
 
-static void print_meeting(const docket_msg *m, const char *p)
+void cli_print_meeting_line(struct cli_zone *z, const docket_msg *m, const char *p)
 {
-	char a[64], path[64];
+	char a[CLI_TIME_LEN];
 	int64_t id = 0, version = 0;
-	const char *panel = str(m, p, "panel"), *venue = str(m, p, "venue");
-	const char *status = str(m, p, "status");
+	const char *panel = cli_str(m, p, "panel"), *venue = cli_str(m, p, "venue");
+	const char *status = cli_str(m, p, "status");
 
-	num(m, p, "id", &id);
-	num(m, p, "version", &version);
+	cli_num(m, p, "id", &id);
+	cli_num(m, p, "version", &version);
 	printf("Meeting %" PRId64 "  %s  %s  (version %" PRId64 ")\n", id,
-	       london(str(m, p, "starts_at"), MINUTES, a, sizeof a), status ? status : "?",
-	       version);
-	if (panel)
-		printf("  Panel: %s\n", panel);
-	if (venue)
-		printf("  Venue: %s\n", venue);
+	       cli_meeting_time(z, cli_str(m, p, "starts_at"), cli_str(m, p, "starts_at_local"),
+	                        cli_str(m, p, "zone"), a),
+	       status ? status : "?", version);
+	cli_field("Panel:", panel);
+	cli_field("Venue:", venue);
+}
+
+static void print_meeting(struct cli_zone *z, const docket_msg *m, const char *p)
+{
+	char path[96];
+
+	cli_print_meeting_line(z, m, p);
 	snprintf(path, sizeof path, "%s.items", p);
 	size_t n = docket_msg_count(m, path);
 	for (size_t i = 0; i < n; i++) {
@@ -308,7 +385,7 @@ static void print_meeting(const docket_msg *m, const char *p)
 	}
 }
 
-static void print_meetings(const docket_msg *m)
+static void print_meetings(struct cli_zone *z, const docket_msg *m)
 {
 	size_t n = docket_msg_count(m, "meetings");
 	char p[48];
@@ -321,7 +398,7 @@ static void print_meetings(const docket_msg *m)
 		snprintf(p, sizeof p, "meetings.%zu", i);
 		if (i)
 			putchar('\n');
-		print_meeting(m, p);
+		print_meeting(z, m, p);
 	}
 }
 
@@ -332,53 +409,32 @@ static bool has(const docket_msg *m, const char *path)
 	return docket_msg_get_int(m, path, &ignored) != -DOCKET_ENOTFOUND;
 }
 
-void cli_print_reply(const docket_msg *reply)
+void cli_print_reply(struct cli_zone *z, const docket_msg *reply)
 {
 	int64_t seq;
 
-	/* The reply's keys say what it holds (PROTOCOL.md section 5). */
-	if (has(reply, "decision"))
-		print_decision(reply, "decision");
+	/* The reply's keys say what it holds (PROTOCOL.md sections 4.4 and 5). */
+	if (cli_print_calendar(z, reply))
+		;
+	else if (has(reply, "decision"))
+		print_decision(z, reply, "decision");
 	else if (has(reply, "events"))
-		print_history(reply);
+		print_history(z, reply);
 	else if (has(reply, "meetings"))
-		print_meetings(reply);
+		print_meetings(z, reply);
 	else if (has(reply, "decisions"))
 		print_decisions(reply);
 	else if (has(reply, "meeting"))
-		print_meeting(reply, "meeting");
+		print_meeting(z, reply, "meeting");
 	else if (has(reply, "item"))
 		print_item(reply, "item", "");
-	if (num(reply, "", "seq", &seq))
+	if (cli_num(reply, "", "seq", &seq))
 		printf("(event %" PRId64 ")\n", seq);
 }
 
-void cli_print_event(const docket_msg *event)
+void cli_print_event(struct cli_zone *z, const docket_msg *event)
 {
-	char a[64];
-	int64_t seq = 0, v, m;
-	const char *topic = docket_msg_topic(event);
-	const char *ref = str(event, "", "ref"), *state = str(event, "", "state");
-	const char *actor = str(event, "", "actor");
-
-	num(event, "", "seq", &seq);
-	printf("%6" PRId64 "  ", seq);
-	cell(london(str(event, "", "ts"), SECONDS, a, sizeof a), 22);
-	cell(topic ? topic : "?", 29);
-	/* What changed: a decision by ref, else an item or a meeting by id. */
-	if (ref)
-		printf("%s", ref);
-	else if (num(event, "", "item", &v) && num(event, "", "meeting", &m))
-		printf("item %" PRId64 " of meeting %" PRId64, v, m);
-	else if (num(event, "", "item", &v))
-		printf("item %" PRId64, v);
-	else if (num(event, "", "meeting", &v))
-		printf("meeting %" PRId64, v);
-	if (state)
-		printf("  %s", state);
-	if (num(event, "", "version", &v))
-		printf("  v%" PRId64, v);
-	printf("  %s\n", actor ? actor : "-");
+	event_line(z, event, "", docket_msg_topic(event));
 }
 
 int cli_print_json(const docket_msg *m, int flags)

@@ -26,6 +26,7 @@ int cli_watch(const struct cli *cli)
 {
 	docket_sub *s = NULL;
 	docket_msg *ev = NULL;
+	struct cli_zone z;
 	const char *text = cli_value(cli, "count");
 	int64_t count = 0, printed = 0;
 	int rc, status = 0;
@@ -35,20 +36,32 @@ int cli_watch(const struct cli *cli)
 	if (cli->idem || cli->expect_version)
 		return cli_usage_error(cli, "--idem and --expect-version apply only to changes");
 
+	cli_zone_init(&z, cli, NULL);
 	/* cli->args ends with NULL, as docket_sub_new wants. */
 	rc = docket_sub_new(&s, cli->events, cli->nargs ? cli->args : NULL, cli->timeout_ms);
 	if (rc == -DOCKET_EUNREACHABLE) {
 		fprintf(stderr,
 		        "docket: docketd is not reachable at %s (no welcome within %.1f s)\n",
 		        events_endpoint(cli), cli->timeout_ms / 1000.0);
-		return EX_UNAVAILABLE;
+		status = EX_UNAVAILABLE;
+		goto out;
 	}
-	if (rc == -DOCKET_EINVAL)
-		return cli_usage_error(cli, "bad endpoint '%s'", events_endpoint(cli));
+	if (rc == -DOCKET_EINVAL) {
+		status = cli_usage_error(cli, "bad endpoint '%s'", events_endpoint(cli));
+		goto out;
+	}
 	if (rc < 0) {
 		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
-		return EX_SOFTWARE;
+		status = EX_SOFTWARE;
+		goto out;
 	}
+
+	/*
+	 * Readable lines show times in the office's zone: ask for it once, on the
+	 * command endpoint. Events published meanwhile wait in the subscription.
+	 */
+	if (!cli->json)
+		cli_zone_learn(&z);
 
 	/* No SA_RESTART, so that a signal also cuts the wait short. */
 	struct sigaction sa;
@@ -74,15 +87,18 @@ int cli_watch(const struct cli *cli)
 		if (cli->json)
 			status = cli_print_json(ev, DOCKET_JSON_COMPACT);
 		else
-			cli_print_event(ev);
+			cli_print_event(&z, ev);
 		docket_msg_destroy(&ev);
 		/* Readers are often pipes: each event must reach them as it happens. */
-		if (status || fflush(stdout) != 0) {
-			status = status ? status : EX_SOFTWARE;
+		/* main reports the failed write as it closes stdout. */
+		if (!status && fflush(stdout) != 0)
+			status = EX_IOERR;
+		if (status)
 			break;
-		}
 		printed++;
 	}
+out:
 	docket_sub_destroy(&s);
+	cli_zone_fini(&z);
 	return status;
 }

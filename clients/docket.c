@@ -1,11 +1,22 @@
 /* The docket CLI: parses the command line and runs one command against docketd. */
+#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 
-enum global_id { G_ENDPOINT, G_EVENTS, G_JSON, G_TIMEOUT, G_IDEM, G_EXPECT, G_HELP, G_VERSION };
+enum global_id {
+	G_ENDPOINT,
+	G_EVENTS,
+	G_JSON,
+	G_UTC,
+	G_TIMEOUT,
+	G_IDEM,
+	G_EXPECT,
+	G_HELP,
+	G_VERSION
+};
 
 /* Options every command takes, before or after the command name. */
 /* clang-format off */
@@ -18,6 +29,7 @@ static const struct {
 	{"endpoint", 'e', true, G_ENDPOINT},
 	{"events", 0, true, G_EVENTS},
 	{"json", 0, false, G_JSON},
+	{"utc", 0, false, G_UTC},
 	{"timeout", 0, true, G_TIMEOUT},
 	{"idem", 0, true, G_IDEM},
 	{"expect-version", 0, true, G_EXPECT},
@@ -45,6 +57,9 @@ static int set_global(struct parse *p, enum global_id id, const char *value)
 		break;
 	case G_JSON:
 		p->cli->json = true;
+		break;
+	case G_UTC:
+		p->cli->utc = true;
 		break;
 	case G_TIMEOUT:
 		p->timeout = value;
@@ -216,10 +231,15 @@ static int call(const struct cli *cli)
 	docket_client_set_timeout(c, cli->timeout_ms);
 	rc = docket_client_call(c, r, &reply);
 
-	if (rc == 0) {
-		status = cli->json ? cli_print_json(reply, DOCKET_JSON_PRETTY) : 0;
-		if (!cli->json)
-			cli_print_reply(reply);
+	if (rc == 0 && cli->json) {
+		status = cli_print_json(reply, DOCKET_JSON_PRETTY);
+	} else if (rc == 0) {
+		/* The office's zone is asked on this connection, and only if a time is shown. */
+		struct cli_zone z;
+		cli_zone_init(&z, cli, c);
+		cli_print_reply(&z, reply);
+		cli_zone_fini(&z);
+		status = 0;
 	} else if (reply) {
 		/* Refused: the reason on stderr, and the whole reply for scripts that asked for
 		 * JSON. */
@@ -244,6 +264,24 @@ out:
 	docket_msg_destroy(&reply);
 	docket_client_destroy(&c);
 	docket_request_destroy(&r);
+	return status;
+}
+
+/*
+ * Output that could not be written is a failure, not a success: a full disk
+ * shows in ferror, or only when fclose writes the last buffer. Returns
+ * status, or EX_IOERR in place of 0.
+ */
+static int close_stdout(int status)
+{
+	bool write_failed = ferror(stdout) != 0;
+	errno = 0;
+	if (fclose(stdout) != 0 || write_failed) {
+		/* errno is fclose's; a write that failed earlier left no reason that lasts. */
+		fprintf(stderr, "docket: cannot write the output: %s\n",
+		        errno ? strerror(errno) : "write error");
+		return status ? status : EX_IOERR;
+	}
 	return status;
 }
 
@@ -274,9 +312,7 @@ int main(int argc, char **argv)
 		goto out;
 	status = cli.cmd->op ? call(&cli) : cli_watch(&cli);
 out:
-	/* Output that could not be written is a failure, not a success. */
-	if (fflush(stdout) != 0 && status == 0)
-		status = EX_SOFTWARE;
+	status = close_stdout(status);
 	free(cli.values);
 	free(cli.args);
 	return status;

@@ -1,14 +1,15 @@
 /* Group commit: apply a batch, commit once, and only then answer. */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "batch.h"
 #include "docket/error.h"
 #include "pack.h"
 #include "proto.h"
+#include "wallclock.h"
 
-int batch_init(struct batch *b, size_t max, struct store *store, const struct principal *who)
+int batch_init(struct batch *b, size_t max, struct store *store, const struct principal *who,
+	       const struct office *office)
 {
 	memset(b, 0, sizeof *b);
 	b->e = calloc(max, sizeof *b->e);
@@ -18,6 +19,7 @@ int batch_init(struct batch *b, size_t max, struct store *store, const struct pr
 	b->max_request = PROTO_MAX_REQUEST;
 	b->store = store;
 	b->who = who;
+	b->office = office;
 	msgpack_sbuffer_init(&b->replies);
 	outbox_init(&b->outbox);
 	return 0;
@@ -40,16 +42,6 @@ void batch_clear(struct batch *b)
 		zmq_msg_close(&b->e[i].payload);
 	}
 	b->n = 0;
-}
-
-static void timestamp(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%03ldZ", ts.tv_nsec / 1000000);
 }
 
 static void pack_id(msgpack_packer *pk, struct str id)
@@ -146,6 +138,7 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		.arena = &b->arena,
 		.req = &req,
 		.who = b->who,
+		.office = b->office,
 		.buf = &b->replies,
 		.outbox = &b->outbox,
 	};
@@ -172,7 +165,8 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		reply_error(b, e, req.id, rc, c.err);
 		return;
 	}
-	timestamp(c.ts, sizeof c.ts);
+	c.now = wallclock_now(c.ts);
+	c.today = office_today(b->office, c.now);
 
 	struct str body = {NULL, 0};
 	if (req.present & BIT(F_IDEM)) {
@@ -212,6 +206,7 @@ static void run_one(struct batch *b, struct batch_entry *e)
 	}
 	pack_close(&b->replies, at, 3 + c.pairs);
 	e->reply_len = b->replies.size - e->reply_off;
+	b->replanned |= c.replanned;
 }
 
 /* Nothing in the batch reached the disk: every request gets storage. */
@@ -238,6 +233,7 @@ int batch_run(struct batch *b)
 {
 	char why[256];
 	b->replies.size = 0;
+	b->replanned = 0;
 	outbox_clear(&b->outbox);
 	arena_reset(&b->arena);
 	if (store_begin(b->store) < 0) {

@@ -7,6 +7,7 @@
 
 #include "arena.h"
 #include "cmd.h"
+#include "office.h"
 #include "outbox.h"
 #include "store.h"
 
@@ -27,10 +28,13 @@ struct batch {
 	struct arena arena;
 	struct store *store;
 	const struct principal *who;
+	const struct office *office;
+	int replanned; /* a command of the batch changed the reminders */
 };
 
 /* Allocate room for max requests. Returns 0 or -DOCKET_ENOMEM. */
-int batch_init(struct batch *b, size_t max, struct store *store, const struct principal *who);
+int batch_init(struct batch *b, size_t max, struct store *store, const struct principal *who,
+	       const struct office *office);
 void batch_free(struct batch *b);
 
 /*

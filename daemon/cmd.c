@@ -4,9 +4,12 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "date.h"
 #include "docket/error.h"
+#include "event.h"
 #include "pack.h"
 #include "proto.h"
+#include "reminder.h"
 
 int cmd_fail(struct cmd *c, int code, const char *fmt, ...)
 {
@@ -38,22 +41,10 @@ int cmd_check_version(struct cmd *c, const char *what, int64_t version)
 int cmd_emit(struct cmd *c, const struct event_head *h)
 {
 	struct outbox *o = c->outbox;
-	size_t start = o->buf.size;
-	int64_t seq = store_next_seq(c->store);
 	msgpack_packer pk;
-	msgpack_packer_init(&pk, &o->buf, msgpack_sbuffer_write);
-
 	uint64_t skip = BIT(F_IDEM) | BIT(F_EXPECT_VERSION);
 	size_t head = h->kind == EV_ITEM ? 2 : 3;
-	msgpack_pack_map(&pk, 5 + head);
-	pack_cstr(&pk, "seq");
-	msgpack_pack_int64(&pk, seq);
-	pack_cstr(&pk, "type");
-	pack_cstr(&pk, h->type);
-	pack_cstr(&pk, "ts");
-	pack_cstr(&pk, c->ts);
-	pack_cstr(&pk, "actor");
-	pack_str(&pk, c->who->name);
+	size_t start = event_begin(c->store, o, &pk, h->type, c->ts, c->who->name, 1 + head);
 	switch (h->kind) {
 	case EV_DECISION:
 		pack_cstr(&pk, "ref");
@@ -80,24 +71,21 @@ int cmd_emit(struct cmd *c, const struct event_head *h)
 		msgpack_pack_int64(&pk, h->version);
 	}
 	pack_cstr(&pk, "data");
-	pack_request_data(&pk, c->req, skip);
+	pack_request_data(&pk, c->req, skip, c->set, c->nset);
 
 	struct event ev = {
-		.seq = seq,
 		.ts = c->ts,
 		.type = h->type,
 		.actor = c->who->name,
 		.ref = h->kind == EV_DECISION ? h->ref : (struct str){NULL, 0},
 		.meeting = h->meeting,
 		.item = h->item,
-		.body = o->buf.data + start,
-		.body_len = o->buf.size - start,
 	};
-	int rc = store_append_event(c->store, &ev);
+	int rc = event_end(c->store, o, start, &ev);
+	if (rc == -DOCKET_ENOMEM)
+		return cmd_fail(c, rc, "out of memory");
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot append to the log: %s", store_errmsg(c->store));
-	if ((rc = outbox_add(o, h->type, start)) < 0)
-		return cmd_fail(c, rc, "out of memory");
 	return 0;
 }
 
@@ -108,19 +96,56 @@ void cmd_reply_seq(struct cmd *c)
 	c->pairs++;
 }
 
-int cmd_passed(const struct cmd *c, struct str when)
+int cmd_meeting_view(struct cmd *c, const struct meeting *m, struct meeting_view *v)
 {
-	/* Both are ISO 8601 UTC; the first 19 characters compare as times. */
-	size_t n = when.len < 19 ? when.len : 19;
-	return when.ptr && memcmp(when.ptr, c->ts, n) <= 0;
+	if (calendar_view(c->office, c->now, m, v) < 0)
+		return cmd_fail(c, -DOCKET_ESTORAGE, "meeting %lld has a start time that is not a time",
+				(long long)m->id);
+	return 0;
 }
 
-const char *cmd_meeting_status(const struct cmd *c, const struct meeting *m)
+struct str cmd_date(struct cmd *c, int64_t days)
 {
-	int cancelled = m->status.len == 9 && memcmp(m->status.ptr, "cancelled", 9) == 0;
-	if (cancelled)
-		return "cancelled";
-	return cmd_passed(c, m->starts_at) ? "held" : "scheduled";
+	char *p = arena_alloc(c->arena, DATE_LEN);
+	if (!p)
+		return (struct str){NULL, 0};
+	date_format(days, p);
+	return (struct str){p, DATE_LEN - 1};
+}
+
+int cmd_date_arg(struct cmd *c, int f, const char *key, int64_t dflt, int not_future,
+		 int64_t *days)
+{
+	const struct request *q = c->req;
+	if (!(q->present & BIT(f))) {
+		*days = dflt;
+		struct str v = cmd_date(c, dflt);
+		if (!v.ptr)
+			return cmd_fail(c, -DOCKET_ENOMEM, "out of memory");
+		if (c->nset < sizeof c->set / sizeof c->set[0])
+			c->set[c->nset++] = (struct pack_pair){key, v};
+		return 0;
+	}
+	/* request.c checked the format. */
+	date_parse(q->s[f].ptr, q->s[f].len, days);
+	if (not_future && *days > c->today) {
+		char today[DATE_LEN];
+		date_format(c->today, today);
+		return cmd_fail(c, -DOCKET_EBADREQ, "'%s' %.*s is in the future: today is %s in %s",
+				key, (int)q->s[f].len, q->s[f].ptr, today, tz_name(c->office->tz));
+	}
+	return 0;
+}
+
+void cmd_remind_ctx(struct cmd *c, struct remind_ctx *x)
+{
+	*x = (struct remind_ctx){
+		.store = c->store,
+		.office = c->office,
+		.arena = c->arena,
+		.now = c->now,
+		.ts = c->ts,
+	};
 }
 
 int cmd_apply(struct cmd *c)
@@ -128,7 +153,9 @@ int cmd_apply(struct cmd *c)
 	int op = c->req->op;
 	if (op < PROTO_FSM_OPS)
 		return handle_decision(c);
-	if (op < OP_GET)
+	if (op < PROTO_CALENDAR_OPS)
 		return handle_calendar(c);
+	if (op == OP_AGENDA || op == OP_REMINDERS || op == OP_DUE)
+		return handle_agenda(c);
 	return handle_query(c);
 }

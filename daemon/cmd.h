@@ -5,7 +5,10 @@
 #include <msgpack.h>
 
 #include "arena.h"
+#include "calendar.h"
+#include "office.h"
 #include "outbox.h"
+#include "pack.h"
 #include "request.h"
 #include "store.h"
 
@@ -19,7 +22,13 @@ struct cmd {
 	struct arena *arena;          /* freed when the batch ends */
 	const struct request *req;
 	const struct principal *who;
+	const struct office *office;
 	char ts[32];                  /* time of this command, YYYY-MM-DDTHH:MM:SS.mmmZ */
+	int64_t now;                  /* the same, in seconds since the epoch */
+	int64_t today;                /* the office's date then, in days since 1970-01-01 */
+	struct pack_pair set[4];      /* business dates the command set without being given them */
+	size_t nset;
+	int replanned;                /* the command changed the reminders */
 	msgpack_sbuffer *buf;         /* the reply being written */
 	msgpack_packer *out;          /* packs into buf */
 	uint32_t pairs;               /* reply pairs written after v, id and ok */
@@ -52,16 +61,29 @@ int cmd_emit(struct cmd *c, const struct event_head *h);
 /* Write the reply's "seq": the last event this command appended. */
 void cmd_reply_seq(struct cmd *c);
 
-/* A meeting's status as seen now: "held" once it has started, unless cancelled. */
-const char *cmd_meeting_status(const struct cmd *c, const struct meeting *m);
+/* m as the office sees it at this command's time; refuses with storage for a bad record. */
+int cmd_meeting_view(struct cmd *c, const struct meeting *m, struct meeting_view *v);
 
-/* True when a time (YYYY-MM-DDTHH:MM:SS...) is at or before this command's time. */
-int cmd_passed(const struct cmd *c, struct str when);
+/* A date (days) as YYYY-MM-DD in the batch arena; nil when out of memory. */
+struct str cmd_date(struct cmd *c, int64_t days);
+
+/*
+ * The date field f of the request as days, or dflt when not given; also
+ * records a defaulted date for the event's data under key. Refuses a date
+ * after today when not_future is set.
+ */
+int cmd_date_arg(struct cmd *c, int f, const char *key, int64_t dflt, int not_future,
+		 int64_t *days);
+
+/* The reminder planner's view of this command. */
+struct remind_ctx;
+void cmd_remind_ctx(struct cmd *c, struct remind_ctx *x);
 
 /* Handlers: apply c->req and write the reply pairs. 0 or a negative code. */
 int handle_decision(struct cmd *c);
 int handle_calendar(struct cmd *c);
 int handle_query(struct cmd *c);
+int handle_agenda(struct cmd *c);
 
 /* Dispatch by op. */
 int cmd_apply(struct cmd *c);

@@ -8,6 +8,7 @@
 #include "config.h"
 #include "docket/docket.h"
 #include "proto.h"
+#include "tz.h"
 
 void config_defaults(struct config *c)
 {
@@ -19,6 +20,12 @@ void config_defaults(struct config *c)
 	c->roles = ROLE_ALL;
 	c->batch_max = 256;
 	c->event_hwm = 100000;
+	snprintf(c->timezone, sizeof c->timezone, "Europe/London");
+	c->response_period = 28;
+	c->remind[REMIND_MEETING] = (struct remind_days){3, {21, 7, 1}};
+	c->remind[REMIND_RESPONSE] = (struct remind_days){3, {14, 3, 0}};
+	c->remind[REMIND_REVIEW] = (struct remind_days){2, {14, 0}};
+	c->remind_minute = 9 * 60;
 }
 
 static int set_text(char *dst, size_t cap, const char *value, char *err, size_t errlen)
@@ -68,12 +75,76 @@ static int set_roles(unsigned *dst, const char *value, char *err, size_t errlen)
 	return 0;
 }
 
+/* A list of whole days, "21, 7, 1": distinct, 0 to 365, kept largest first. Empty: none. */
+static int set_days(struct remind_days *dst, const char *value, char *err, size_t errlen)
+{
+	struct remind_days d = {0};
+	const char *p = value;
+	for (;;) {
+		p += strspn(p, " ,\t");
+		if (!*p)
+			break;
+		char *end;
+		errno = 0;
+		long v = strtol(p, &end, 10);
+		if (end == p || errno || v < 0 || v > 365 || (*end && !strchr(" ,\t", *end))) {
+			snprintf(err, errlen, "must be whole days from 0 to 365, such as \"21, 7, 1\"");
+			return -1;
+		}
+		for (int i = 0; i < d.n; i++)
+			if (d.days[i] == v) {
+				snprintf(err, errlen, "lists %ld twice", v);
+				return -1;
+			}
+		if (d.n == CONFIG_MAX_DAYS) {
+			snprintf(err, errlen, "lists more than %d days", CONFIG_MAX_DAYS);
+			return -1;
+		}
+		/* Insertion keeps the list in descending order: the earliest reminder first. */
+		int i = d.n++;
+		while (i > 0 && d.days[i - 1] < v) {
+			d.days[i] = d.days[i - 1];
+			i--;
+		}
+		d.days[i] = (int)v;
+		p = end;
+	}
+	*dst = d;
+	return 0;
+}
+
+/* An office time of day, HH:MM. */
+static int set_minute(int *dst, const char *value, char *err, size_t errlen)
+{
+	unsigned h, m;
+	int n = 0;
+	if (sscanf(value, "%2u:%2u%n", &h, &m, &n) != 2 || value[n] || n != 5 || h > 23 || m > 59) {
+		snprintf(err, errlen, "must be a time of day, HH:MM");
+		return -1;
+	}
+	*dst = (int)(h * 60 + m);
+	return 0;
+}
+
+static int set_zone(char *dst, size_t cap, const char *value, char *err, size_t errlen)
+{
+	struct tz *z = NULL;
+	if (strlen(value) >= cap || tz_open(&z, value) < 0) {
+		snprintf(err, errlen, "'%s' is not a time zone the system knows (such as Europe/London)",
+			 value);
+		return -1;
+	}
+	tz_close(&z);
+	memcpy(dst, value, strlen(value) + 1);
+	return 0;
+}
+
 int config_set(struct config *c, const char *section, const char *key, const char *value,
 	       char *err, size_t errlen)
 {
 	char why[160] = "";
 	int rc = -1;
-	unsigned hwm;
+	unsigned hwm = 0;
 	if (strcmp(section, "docketd") == 0) {
 		if (strcmp(key, "state_dir") == 0)
 			rc = set_text(c->state_dir, sizeof c->state_dir, value, why, sizeof why);
@@ -84,8 +155,8 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 		else if (strcmp(key, "batch_max") == 0)
 			rc = set_uint(&c->batch_max, value, 1, 65536, why, sizeof why);
 		else if (strcmp(key, "event_hwm") == 0) {
-			rc = set_uint(&hwm, value, 1, 10000000, why, sizeof why);
-			c->event_hwm = (int)hwm;
+			if ((rc = set_uint(&hwm, value, 1, 10000000, why, sizeof why)) == 0)
+				c->event_hwm = (int)hwm;
 		} else
 			snprintf(why, sizeof why, "unknown key");
 	} else if (strcmp(section, "principal") == 0) {
@@ -93,6 +164,21 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 			rc = set_text(c->principal, sizeof c->principal, value, why, sizeof why);
 		else if (strcmp(key, "roles") == 0)
 			rc = set_roles(&c->roles, value, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "unknown key");
+	} else if (strcmp(section, "office") == 0) {
+		if (strcmp(key, "timezone") == 0)
+			rc = set_zone(c->timezone, sizeof c->timezone, value, why, sizeof why);
+		else if (strcmp(key, "response_period") == 0)
+			rc = set_uint(&c->response_period, value, 0, 3660, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "unknown key");
+	} else if (strcmp(section, "reminders") == 0) {
+		int kind = proto_enum_lookup(proto_reminder_kinds, key, (uint32_t)strlen(key));
+		if (kind >= 0)
+			rc = set_days(&c->remind[kind], value, why, sizeof why);
+		else if (strcmp(key, "time") == 0)
+			rc = set_minute(&c->remind_minute, value, why, sizeof why);
 		else
 			snprintf(why, sizeof why, "unknown key");
 	} else {

@@ -4,6 +4,18 @@
 
 #include <stddef.h>
 
+/* Most days one kind of reminder may list. */
+#define CONFIG_MAX_DAYS 8
+
+/* Reminder kinds, in the order of proto_reminder_kinds. */
+enum remind_kind { REMIND_MEETING, REMIND_RESPONSE, REMIND_REVIEW, REMIND_KINDS };
+
+/* Days before a target that one kind of reminder comes, in descending order. */
+struct remind_days {
+	int n;
+	int days[CONFIG_MAX_DAYS];
+};
+
 struct config {
 	char state_dir[1024];
 	char listen[256];
@@ -12,6 +24,10 @@ struct config {
 	unsigned roles;      /* ROLE_* bits of the default principal */
 	unsigned batch_max;  /* requests applied in one transaction at most */
 	int event_hwm;       /* events queued per subscriber before it loses some */
+	char timezone[64];   /* the office's IANA zone */
+	unsigned response_period;            /* days from recommended_on to response_due */
+	struct remind_days remind[REMIND_KINDS];
+	int remind_minute;   /* office time of day reminders come, minutes after midnight */
 };
 
 /* The embedded defaults. */

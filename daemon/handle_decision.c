@@ -2,10 +2,12 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "date.h"
 #include "docket/error.h"
 #include "fsm.h"
 #include "pack.h"
 #include "proto.h"
+#include "reminder.h"
 
 #define REF(d) (int)(d)->ref.len, (d)->ref.ptr
 
@@ -54,6 +56,46 @@ static void set_text_fields(struct cmd *c, struct decision *d)
 		d->cost_pence = q->n[F_COST_PENCE];
 }
 
+/* A stored business date as days; -1 when the decision has none. */
+static int64_t stored_date(const struct decision *d, int col)
+{
+	int64_t days;
+	struct str v = d->col[col];
+	return v.ptr && date_parse(v.ptr, v.len, &days) == 0 ? days : -1;
+}
+
+/* Set a business date column from days. */
+static int set_date(struct cmd *c, struct decision *d, int col, int64_t days)
+{
+	d->col[col] = cmd_date(c, days);
+	return d->col[col].ptr ? 0 : cmd_fail(c, -DOCKET_ENOMEM, "out of memory");
+}
+
+/* Refuse a date earlier than the one it follows (floor < 0: none to follow). */
+static int not_before(struct cmd *c, const struct decision *d, const char *key, int64_t days,
+		      const char *floor_key, int64_t floor)
+{
+	if (floor < 0 || days >= floor)
+		return 0;
+	char a[DATE_LEN], b[DATE_LEN];
+	date_format(days, a);
+	date_format(floor, b);
+	return cmd_fail(c, -DOCKET_EPRECONDITION, "decision '%.*s': %s %s is before its %s, %s",
+			REF(d), key, a, floor_key, b);
+}
+
+/* A business date: given or defaulted, never after today, not before the one it follows. */
+static int business_date(struct cmd *c, struct decision *d, int f, int col, int64_t dflt,
+			 const char *floor_key, int64_t floor)
+{
+	const char *key = decision_col_names[col];
+	int64_t days;
+	int rc = cmd_date_arg(c, f, key, dflt, 1, &days);
+	if (rc == 0)
+		rc = not_before(c, d, key, days, floor_key, floor);
+	return rc < 0 ? rc : set_date(c, d, col, days);
+}
+
 static int apply_publish(struct cmd *c, struct decision *d)
 {
 	const struct request *q = c->req;
@@ -67,10 +109,20 @@ static int apply_publish(struct cmd *c, struct decision *d)
 		return cmd_fail(c, -DOCKET_EBADREQ,
 				"a '%.*s' restriction needs restriction_reason and review_date",
 				(int)level.len, level.ptr);
+	int rc = business_date(c, d, F_PUBLISHED_ON, D_PUBLISHED_ON, c->today, "decided_on",
+			       stored_date(d, D_DECIDED_ON));
+	if (rc < 0)
+		return rc;
 	d->col[D_RESTRICTION] = level;
 	d->col[D_RESTRICTION_REASON] = q->s[F_RESTRICTION_REASON];
 	d->col[D_REVIEW_DATE] = q->s[F_REVIEW_DATE];
 	d->col[D_PUBLISHED_AT] = now(c);
+	if (!none) {
+		int64_t review;
+		date_parse(q->s[F_REVIEW_DATE].ptr, q->s[F_REVIEW_DATE].len, &review);
+		return not_before(c, d, "review_date", review, "published_on",
+				  stored_date(d, D_PUBLISHED_ON));
+	}
 	return 0;
 }
 
@@ -78,16 +130,17 @@ static int apply_schedule(struct cmd *c, struct decision *d)
 {
 	struct item it;
 	struct meeting m;
+	struct meeting_view v;
 	int64_t id = c->req->n[F_ITEM];
 	int rc = load_item_meeting(c, id, &it, &m);
+	if (rc == 0)
+		rc = cmd_meeting_view(c, &m, &v);
 	if (rc < 0)
 		return rc;
-	const char *status = cmd_meeting_status(c, &m);
-	if (strcmp(status, "scheduled") != 0)
+	if (v.status == MS_CANCELLED)
 		return cmd_fail(c, -DOCKET_EPRECONDITION,
-				"item %lld is on meeting %lld, which is %s; decisions go on items "
-				"of future meetings",
-				(long long)id, (long long)m.id, status);
+				"item %lld is on meeting %lld, which is cancelled", (long long)id,
+				(long long)m.id);
 	d->item = id;
 	return 0;
 }
@@ -96,15 +149,25 @@ static int apply_report(struct cmd *c, struct decision *d)
 {
 	struct item it;
 	struct meeting m;
+	struct meeting_view v;
 	int rc = load_item_meeting(c, d->item, &it, &m);
+	if (rc == 0)
+		rc = cmd_meeting_view(c, &m, &v);
 	if (rc < 0)
 		return rc;
-	const char *status = cmd_meeting_status(c, &m);
-	if (strcmp(status, "held") != 0)
+	if (v.status != MS_HELD && v.status != MS_STARTED)
 		return cmd_fail(c, -DOCKET_EPRECONDITION,
 				"decision '%.*s' is on meeting %lld, which is %s, not held", REF(d),
-				(long long)m.id, status);
+				(long long)m.id, v.reads);
 	d->col[D_REPORTED_AT] = now(c);
+	/* The meeting's date, whenever the office records it; not before what it reports. */
+	int64_t day = tz_days(c->office->tz, v.starts);
+	if ((rc = not_before(c, d, "reported_on (the meeting's date)", day, "published_on",
+			     stored_date(d, D_PUBLISHED_ON))) < 0 ||
+	    (rc = set_date(c, d, D_REPORTED_ON, day)) < 0)
+		return rc;
+	if (c->nset < sizeof c->set / sizeof c->set[0])
+		c->set[c->nset++] = (struct pack_pair){"reported_on", d->col[D_REPORTED_ON]};
 	return 0;
 }
 
@@ -118,6 +181,43 @@ static int apply_lift(struct cmd *c, struct decision *d)
 	d->col[D_RESTRICTION_REASON] = (struct str){NULL, 0};
 	d->col[D_REVIEW_DATE] = (struct str){NULL, 0};
 	return 0;
+}
+
+static int apply_recommend(struct cmd *c, struct decision *d)
+{
+	int64_t reported = stored_date(d, D_REPORTED_ON);
+	int rc = business_date(c, d, F_RECOMMENDED_ON, D_RECOMMENDED_ON,
+			       reported >= 0 ? reported : c->today, "reported_on", reported);
+	if (rc < 0)
+		return rc;
+	d->col[D_RECOMMENDATION] = c->req->s[F_RECOMMENDATION];
+	int64_t on = stored_date(d, D_RECOMMENDED_ON), due;
+	if ((rc = cmd_date_arg(c, F_RESPONSE_DUE, "response_due", on + c->office->response_period,
+			       0, &due)) < 0 ||
+	    (rc = not_before(c, d, "response_due", due, "recommended_on", on)) < 0)
+		return rc;
+	return set_date(c, d, D_RESPONSE_DUE, due);
+}
+
+static int apply_set_due(struct cmd *c, struct decision *d)
+{
+	const struct request *q = c->req;
+	int64_t days;
+	if (q->op == OP_SET_RESPONSE_DUE) {
+		date_parse(q->s[F_RESPONSE_DUE].ptr, q->s[F_RESPONSE_DUE].len, &days);
+		int rc = not_before(c, d, "response_due", days, "recommended_on",
+				    stored_date(d, D_RECOMMENDED_ON));
+		return rc < 0 ? rc : set_date(c, d, D_RESPONSE_DUE, days);
+	}
+	struct str r = d->col[D_RESTRICTION];
+	if (r.len == 4 && memcmp(r.ptr, "none", 4) == 0)
+		return cmd_fail(c, -DOCKET_EPRECONDITION,
+				"decision '%.*s' is not restricted, so it has no review date",
+				REF(d));
+	date_parse(q->s[F_REVIEW_DATE].ptr, q->s[F_REVIEW_DATE].len, &days);
+	int rc = not_before(c, d, "review_date", days, "published_on",
+			    stored_date(d, D_PUBLISHED_ON));
+	return rc < 0 ? rc : set_date(c, d, D_REVIEW_DATE, days);
 }
 
 /* What op changes besides state and version; checks what fsm.c cannot. */
@@ -145,7 +245,7 @@ static int apply(struct cmd *c, struct decision *d)
 	case OP_ENDORSE:
 		d->col[D_ENDORSED_AT] = now(c);
 		d->col[D_ENDORSED_BY] = c->who->name;
-		return 0;
+		return business_date(c, d, F_DECIDED_ON, D_DECIDED_ON, c->today, NULL, -1);
 	case OP_REJECT:
 	case OP_WITHDRAW:
 		d->col[D_COMMENT] = q->s[F_REASON];
@@ -160,23 +260,35 @@ static int apply(struct cmd *c, struct decision *d)
 		return 0;
 	case OP_REPORT:
 		return apply_report(c, d);
-	case OP_NOTE:
+	case OP_NOTE: {
+		int64_t reported = stored_date(d, D_REPORTED_ON);
 		if (q->present & BIT(F_COMMENT))
 			d->col[D_COMMENT] = q->s[F_COMMENT];
 		d->col[D_CLOSED_AT] = now(c);
-		return 0;
+		return business_date(c, d, F_NOTED_ON, D_NOTED_ON,
+				     reported >= 0 ? reported : c->today, "reported_on", reported);
+	}
 	case OP_RECOMMEND:
-		d->col[D_RECOMMENDATION] = q->s[F_RECOMMENDATION];
-		d->col[D_RESPONSE_DUE] = q->s[F_RESPONSE_DUE];
-		return 0;
+		return apply_recommend(c, d);
 	case OP_RESPOND:
 		d->col[D_RESPONSE] = q->s[F_RESPONSE];
 		d->col[D_CLOSED_AT] = now(c);
-		return 0;
+		return business_date(c, d, F_RESPONDED_ON, D_RESPONDED_ON, c->today,
+				     "recommended_on", stored_date(d, D_RECOMMENDED_ON));
 	case OP_LIFT_RESTRICTION:
 		return apply_lift(c, d);
+	case OP_SET_RESPONSE_DUE:
+	case OP_SET_REVIEW_DATE:
+		return apply_set_due(c, d);
 	}
 	return cmd_fail(c, -DOCKET_EINTERNAL, "no handler for '%s'", proto_op_name(q->op));
+}
+
+/* The commands after which a decision's response or review reminders change. */
+static int plans_reminders(int op)
+{
+	return op == OP_PUBLISH || op == OP_RECOMMEND || op == OP_RESPOND ||
+	       op == OP_LIFT_RESTRICTION || op == OP_SET_RESPONSE_DUE || op == OP_SET_REVIEW_DATE;
 }
 
 /* Move d through the command: check, change, store, log. */
@@ -199,6 +311,8 @@ static int transition(struct cmd *c, struct decision *d)
 	if ((rc = cmd_check_version(c, what, d->version)) < 0)
 		return rc;
 	int created = d->state == ST_NONE;
+	/* report by item moves several decisions: each event has only its own dates. */
+	c->nset = 0;
 	if ((rc = apply(c, d)) < 0)
 		return rc;
 	d->state = fsm_target(rule, d->state);
@@ -207,6 +321,14 @@ static int transition(struct cmd *c, struct decision *d)
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot store decision '%.*s': %s", REF(d),
 				store_errmsg(c->store));
+	if (plans_reminders(op)) {
+		struct remind_ctx x;
+		cmd_remind_ctx(c, &x);
+		if ((rc = reminder_plan_decision(&x, d)) < 0)
+			return cmd_fail(c, rc, "cannot plan the reminders of decision '%.*s': %s",
+					REF(d), store_errmsg(c->store));
+		c->replanned = 1;
+	}
 	struct event_head h = {
 		.kind = EV_DECISION,
 		.type = rule->event,

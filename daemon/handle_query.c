@@ -1,10 +1,13 @@
 /* Queries: read the store, change nothing. */
+#include <stdio.h>
 #include <string.h>
 
 #include "cmd.h"
+#include "date.h"
 #include "docket/error.h"
 #include "pack.h"
 #include "proto.h"
+#include "ref.h"
 
 #define LIST_DEFAULT 100
 #define LIST_MAX 1000
@@ -32,21 +35,53 @@ static int page_add(void *ctx, const struct decision *d)
 	return p->last ? 0 : -DOCKET_ENOMEM;
 }
 
+/* Where a page starts: after the decision q names, in the page's order. */
+static int page_start(struct cmd *c, struct store_page *page)
+{
+	struct str after = c->req->s[F_AFTER];
+	if (!after.ptr)
+		return 0;
+	unsigned char *key = arena_alloc(c->arena, REF_KEY_MAX);
+	if (!key)
+		return cmd_fail(c, -DOCKET_ENOMEM, "out of memory");
+	page->after_key = (struct str){(const char *)key, (uint32_t)store_ref_key(after, key)};
+	if (page->sort != SORT_DECIDED)
+		return 0;
+	struct decision d;
+	int rc = store_decision_get(c->store, after, c->arena, &d);
+	if (rc == -DOCKET_ENOTFOUND)
+		return cmd_fail(c, -DOCKET_EBADREQ,
+				"'after' names no decision ('%.*s'); by date a page continues from one",
+				(int)after.len, after.ptr);
+	if (rc < 0)
+		return cmd_fail(c, rc, "cannot read decision '%.*s': %s", (int)after.len, after.ptr,
+				store_errmsg(c->store));
+	page->after_date = d.col[D_DECIDED_ON].ptr ? d.col[D_DECIDED_ON] : (struct str){"~", 1};
+	return 0;
+}
+
 static int list(struct cmd *c)
 {
 	const struct request *q = c->req;
 	int64_t limit = q->present & BIT(F_LIMIT) ? q->n[F_LIMIT] : LIST_DEFAULT;
 	if (limit < 1 || limit > LIST_MAX)
 		return cmd_fail(c, -DOCKET_EBADREQ, "'limit' must be 1 to %d", LIST_MAX);
-	int state = ST_NONE;
+	/* One row past the page says whether there is another. */
+	struct store_page page = {.state = ST_NONE, .sort = SORT_REF, .limit = limit + 1};
 	if (q->present & BIT(F_STATE))
-		state = proto_state_lookup(q->s[F_STATE].ptr, q->s[F_STATE].len);
+		page.state = proto_state_lookup(q->s[F_STATE].ptr, q->s[F_STATE].len);
+	if (q->present & BIT(F_SORT))
+		page.sort = proto_enum_lookup(proto_list_sorts, q->s[F_SORT].ptr, q->s[F_SORT].len) == 1
+				    ? SORT_DECIDED
+				    : SORT_REF;
+	int rc = page_start(c, &page);
+	if (rc < 0)
+		return rc;
 
 	pack_cstr(c->out, "decisions");
 	size_t at = pack_open_array(c->buf);
-	/* One row past the page says whether there is another. */
 	struct page p = {.c = c, .limit = limit};
-	int rc = store_decision_list(c->store, state, q->s[F_AFTER], limit + 1, page_add, &p);
+	rc = store_decision_list(c->store, &page, page_add, &p);
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot list decisions: %s", store_errmsg(c->store));
 	pack_close(c->buf, at, p.n);
@@ -94,11 +129,15 @@ static int meeting_add(void *ctx, const struct meeting *m)
 {
 	struct counter *k = ctx;
 	struct cmd *c = k->c;
-	pack_meeting_head(c->out, m, cmd_meeting_status(c, m), 1);
+	struct meeting_view v;
+	int rc = cmd_meeting_view(c, m, &v);
+	if (rc < 0)
+		return rc;
+	pack_meeting(c->out, m, &v, 1);
 	pack_cstr(c->out, "items");
 	size_t at = pack_open_array(c->buf);
 	struct counter items = {.c = c};
-	int rc = store_meeting_items(c->store, m->id, item_add, &items);
+	rc = store_meeting_items(c->store, m->id, item_add, &items);
 	pack_close(c->buf, at, items.n);
 	k->n++;
 	return rc;
@@ -113,6 +152,51 @@ static int get_decision(struct cmd *c, struct decision *d)
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot read decision '%.*s': %s", (int)ref.len, ref.ptr,
 				store_errmsg(c->store));
+	return 0;
+}
+
+static void pack_days(msgpack_packer *pk, const struct remind_days *d)
+{
+	msgpack_pack_array(pk, (size_t)d->n);
+	for (int i = 0; i < d->n; i++)
+		msgpack_pack_int(pk, d->days[i]);
+}
+
+/* What a client needs to read docketd's times and dates as the office does. */
+static int info(struct cmd *c)
+{
+	const struct office *o = c->office;
+	msgpack_packer *pk = c->out;
+	struct tz_local loc;
+	char today[DATE_LEN], time[24];
+	tz_local(o->tz, c->now, &loc);
+	date_format(c->today, today);
+	pack_cstr(pk, "version");
+	pack_cstr(pk, DOCKET_VERSION);
+	pack_cstr(pk, "protocol");
+	msgpack_pack_int(pk, PROTO_VERSION);
+	pack_cstr(pk, "revision");
+	msgpack_pack_int(pk, PROTO_REVISION);
+	pack_cstr(pk, "timezone");
+	pack_cstr(pk, tz_name(o->tz));
+	pack_cstr(pk, "zone");
+	pack_cstr(pk, loc.abbr);
+	pack_cstr(pk, "now");
+	pack_cstr(pk, c->ts);
+	pack_cstr(pk, "today");
+	pack_cstr(pk, today);
+	pack_cstr(pk, "response_period");
+	msgpack_pack_int(pk, o->response_period);
+	pack_cstr(pk, "reminders");
+	msgpack_pack_map(pk, REMIND_KINDS + 1);
+	for (int k = 0; k < REMIND_KINDS; k++) {
+		pack_cstr(pk, proto_reminder_kinds[k]);
+		pack_days(pk, &o->remind[k]);
+	}
+	snprintf(time, sizeof time, "%02d:%02d", o->remind_minute / 60, o->remind_minute % 60);
+	pack_cstr(pk, "time");
+	pack_cstr(pk, time);
+	c->pairs += 9;
 	return 0;
 }
 
@@ -134,6 +218,8 @@ int handle_query(struct cmd *c)
 		return 0;
 	case OP_LIST:
 		return list(c);
+	case OP_INFO:
+		return info(c);
 	case OP_HISTORY:
 		if ((rc = get_decision(c, &d)) < 0)
 			return rc;

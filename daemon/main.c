@@ -17,6 +17,7 @@
 #include "config.h"
 #include "docket/docket.h"
 #include "log.h"
+#include "office.h"
 #include "server.h"
 #include "store.h"
 
@@ -27,6 +28,7 @@ struct daemon {
 	const char *override[8][2];
 	int noverride;
 	struct principal who;
+	struct office office;
 	struct event_base *base;
 	struct server server;
 	struct store *store;
@@ -85,6 +87,12 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 		sd_notify(0, "READY=1\nSTATUS=reload refused: configuration invalid");
 		return;
 	}
+	struct office office;
+	if (office_open(&office, &c, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "reload refused, keeping the running settings: %s", err);
+		sd_notify(0, "READY=1\nSTATUS=reload refused: configuration invalid");
+		return;
+	}
 	if (strcmp(c.state_dir, d->config.state_dir) || strcmp(c.listen, d->config.listen) ||
 	    strcmp(c.publish, d->config.publish) || c.batch_max != d->config.batch_max ||
 	    c.event_hwm != d->config.event_hwm)
@@ -93,6 +101,11 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	memcpy(d->config.principal, c.principal, sizeof c.principal);
 	d->config.roles = c.roles;
 	set_principal(d);
+	/* The office's zone and reminders apply at once: what is pending is planned anew. */
+	office_close(&d->office);
+	d->office = office;
+	if (server_replan(&d->server, err, sizeof err) < 0)
+		log_msg(LOG_ERR, "%s", err);
 	sd_notify(0, "READY=1\nSTATUS=configuration reloaded");
 	log_msg(LOG_INFO, "configuration reloaded");
 }
@@ -128,7 +141,7 @@ static int open_state(struct daemon *d)
 	}
 	snprintf(path, sizeof path, "%s/docket.db", dir);
 	char err[512];
-	if (store_open(&d->store, path, err, sizeof err) < 0) {
+	if (store_open(&d->store, path, d->office.tz, err, sizeof err) < 0) {
 		log_msg(LOG_ERR, "cannot open the database: %s", err);
 		return access(path, W_OK) == 0 || errno == ENOENT ? EX_DATAERR : EX_CANTCREAT;
 	}
@@ -195,6 +208,10 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	set_principal(&d);
+	if (office_open(&d.office, &d.config, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_CONFIG;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	/* The database holds restricted records: nothing docketd creates is world-readable. */
 	umask(027);
@@ -212,10 +229,16 @@ int main(int argc, char **argv)
 		.batch_max = d.config.batch_max,
 		.event_hwm = d.config.event_hwm,
 	};
-	int rc = server_open(&d.server, d.base, &so, d.store, &d.who, err, sizeof err);
+	int rc = server_open(&d.server, d.base, &so, d.store, &d.who, &d.office, err, sizeof err);
 	if (rc < 0) {
 		log_msg(LOG_ERR, "%s", err);
 		code = rc == -DOCKET_EUNREACHABLE ? EX_UNAVAILABLE : EX_OSERR;
+		goto out;
+	}
+	/* Reminders due while docketd was down fire now, or are recorded missed. */
+	if (server_replan(&d.server, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		code = EX_DATAERR;
 		goto out;
 	}
 	sigs[0] = evsignal_new(d.base, SIGTERM, on_stop, &d);
@@ -244,6 +267,7 @@ out:
 			event_free(sigs[i]);
 	server_close(&d.server);
 	store_close(&d.store);
+	office_close(&d.office);
 	if (d.base)
 		event_base_free(d.base);
 	if (d.lock_fd >= 0)

@@ -1,6 +1,7 @@
 /* msgpack writing helpers: the maps of PROTOCOL.md section 5. */
 #include <string.h>
 
+#include "calendar.h"
 #include "pack.h"
 #include "proto.h"
 
@@ -91,28 +92,63 @@ void pack_decision(msgpack_packer *pk, const struct decision *d, int summary)
 	}
 }
 
-void pack_meeting_head(msgpack_packer *pk, const struct meeting *m, const char *status,
-		       int with_items)
+void pack_meeting(msgpack_packer *pk, const struct meeting *m, const struct meeting_view *v,
+		  int with_items)
 {
-	msgpack_pack_map(pk, 6 + (with_items ? 1 : 0));
+	msgpack_pack_map(pk, 8 + (with_items ? 1 : 0));
 	pack_cstr(pk, "id");
 	msgpack_pack_int64(pk, m->id);
 	pack_cstr(pk, "panel");
 	pack_str(pk, m->panel);
 	pack_cstr(pk, "starts_at");
 	pack_str(pk, m->starts_at);
+	pack_cstr(pk, "starts_at_local");
+	pack_cstr(pk, v->local);
+	pack_cstr(pk, "zone");
+	pack_cstr(pk, v->zone);
 	pack_cstr(pk, "venue");
 	pack_str(pk, m->venue);
 	pack_cstr(pk, "status");
-	pack_cstr(pk, status);
+	pack_cstr(pk, v->reads);
 	pack_cstr(pk, "version");
 	msgpack_pack_int64(pk, m->version);
 	/* The caller writes the "items" key and value next. */
 }
 
-void pack_item_head(msgpack_packer *pk, const struct item *it, int with_decisions)
+void pack_reminder(msgpack_packer *pk, const struct reminder *r)
 {
-	msgpack_pack_map(pk, 8 + (with_decisions ? 1 : 0));
+	msgpack_pack_map(pk, 10);
+	pack_cstr(pk, "id");
+	msgpack_pack_int64(pk, r->id);
+	pack_cstr(pk, "kind");
+	pack_cstr(pk, proto_reminder_kinds[r->kind]);
+	pack_cstr(pk, "status");
+	pack_cstr(pk, proto_reminder_statuses[r->status]);
+	pack_cstr(pk, "days");
+	msgpack_pack_int(pk, r->days);
+	pack_cstr(pk, "due_at");
+	pack_str(pk, r->due_at);
+	pack_cstr(pk, "target_at");
+	pack_str(pk, r->target_at);
+	pack_cstr(pk, "meeting");
+	if (r->meeting)
+		msgpack_pack_int64(pk, r->meeting);
+	else
+		msgpack_pack_nil(pk);
+	pack_cstr(pk, "ref");
+	pack_str(pk, r->ref);
+	pack_cstr(pk, "seq");
+	if (r->seq)
+		msgpack_pack_int64(pk, r->seq);
+	else
+		msgpack_pack_nil(pk);
+	pack_cstr(pk, "settled_at");
+	pack_str(pk, r->settled_at);
+}
+
+void pack_item_head(msgpack_packer *pk, const struct item *it, int extra)
+{
+	msgpack_pack_map(pk, 8 + (size_t)extra);
 	pack_cstr(pk, "id");
 	msgpack_pack_int64(pk, it->id);
 	pack_cstr(pk, "meeting");
@@ -131,10 +167,16 @@ void pack_item_head(msgpack_packer *pk, const struct item *it, int with_decision
 	pack_str(pk, it->to);
 }
 
-void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip)
+void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip,
+		       const struct pack_pair *more, size_t n)
 {
+	/* A pair of more replaces the request's field of the same name. */
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < F_COUNT; f++)
+			if (strcmp(more[i].key, request_field_name(f)) == 0)
+				skip |= BIT(f);
 	uint64_t fields = req->present & ~skip;
-	msgpack_pack_map(pk, (size_t)__builtin_popcountll(fields));
+	msgpack_pack_map(pk, (size_t)__builtin_popcountll(fields) + n);
 	for (int f = 0; f < F_COUNT; f++) {
 		if (!(fields & BIT(f)))
 			continue;
@@ -143,5 +185,9 @@ void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t s
 			msgpack_pack_int64(pk, req->n[f]);
 		else
 			pack_str(pk, req->s[f]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		pack_cstr(pk, more[i].key);
+		pack_str(pk, more[i].value);
 	}
 }

@@ -22,12 +22,30 @@ void pack_close(msgpack_sbuffer *buf, size_t at, uint32_t count);
 
 /* A decision map; summary leaves out the long texts (for list). */
 void pack_decision(msgpack_packer *pk, const struct decision *d, int summary);
-/* A meeting map without items; status as cmd_meeting_status gives it. */
-void pack_meeting_head(msgpack_packer *pk, const struct meeting *m, const char *status,
-		       int with_items);
-void pack_item_head(msgpack_packer *pk, const struct item *it, int with_decisions);
+/*
+ * A meeting map as v shows it at the moment. With with_items the map has
+ * room for one more pair, which the caller writes next ("items"); likewise
+ * extra pairs for an item map ("decisions"...).
+ */
+struct meeting_view;
+void pack_meeting(msgpack_packer *pk, const struct meeting *m, const struct meeting_view *v,
+		  int with_items);
+void pack_item_head(msgpack_packer *pk, const struct item *it, int extra);
 
-/* The request's fields except those in skip, as a map (an event's data). */
-void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip);
+/* A reminder map. */
+void pack_reminder(msgpack_packer *pk, const struct reminder *r);
+
+/* A pair an event's data holds besides the request's own fields (a defaulted date). */
+struct pack_pair {
+	const char *key;
+	struct str value;
+};
+
+/*
+ * The request's fields except those in skip, and then n more pairs, as a
+ * map (an event's data). A pair replaces the request's field of its name.
+ */
+void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip,
+		       const struct pack_pair *more, size_t n);
 
 #endif

@@ -4,17 +4,18 @@
 #include <string.h>
 
 #include "codec.h"
+#include "date.h"
 #include "docket/error.h"
 #include "proto.h"
 #include "request.h"
 
 enum kind {
-	K_REF,  /* 1..64 bytes, one line */
+	K_REF,  /* a reference: canonical form of ref.h, at most 64 bytes */
 	K_LINE, /* 1..1024 bytes, one line */
 	K_TEXT, /* 1..64 KiB, any text */
 	K_INT,  /* non-negative integer */
 	K_DATE, /* YYYY-MM-DD */
-	K_TIME, /* YYYY-MM-DDTHH:MM:SSZ */
+	K_TIME, /* YYYY-MM-DDTHH:MM[:SS] with Z, an offset or nothing (office time) */
 	K_ENUM,
 };
 
@@ -55,6 +56,15 @@ static const struct {
 	[F_AFTER] = {"after", K_REF, NULL},
 	[F_EXPECT_VERSION] = {"expect_version", K_INT, NULL},
 	[F_IDEM] = {"idem", K_LINE, NULL},
+	[F_DECIDED_ON] = {"decided_on", K_DATE, NULL},
+	[F_PUBLISHED_ON] = {"published_on", K_DATE, NULL},
+	[F_NOTED_ON] = {"noted_on", K_DATE, NULL},
+	[F_RECOMMENDED_ON] = {"recommended_on", K_DATE, NULL},
+	[F_RESPONDED_ON] = {"responded_on", K_DATE, NULL},
+	[F_SORT] = {"sort", K_ENUM, proto_list_sorts},
+	[F_STATUS] = {"status", K_ENUM, proto_reminder_statuses},
+	[F_KIND] = {"kind", K_ENUM, proto_reminder_kinds},
+	[F_WITHIN] = {"within", K_INT, NULL},
 };
 
 #define TEXT_FIELDS                                                                          \
@@ -72,32 +82,45 @@ static const struct {
 	[OP_AMEND] = {BIT(F_REF) | TEXT_FIELDS | CHANGE, BIT(F_REF)},
 	[OP_SUBMIT] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
 	[OP_RETURN] = {BIT(F_REF) | BIT(F_COMMENT) | CHANGE, BIT(F_REF) | BIT(F_COMMENT)},
-	[OP_ENDORSE] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
+	[OP_ENDORSE] = {BIT(F_REF) | BIT(F_DECIDED_ON) | CHANGE, BIT(F_REF)},
 	[OP_REJECT] = {BIT(F_REF) | BIT(F_REASON) | CHANGE, BIT(F_REF) | BIT(F_REASON)},
 	[OP_WITHDRAW] = {BIT(F_REF) | BIT(F_REASON) | CHANGE, BIT(F_REF) | BIT(F_REASON)},
 	[OP_PUBLISH] = {BIT(F_REF) | BIT(F_RESTRICTION) | BIT(F_RESTRICTION_REASON) |
-				BIT(F_REVIEW_DATE) | CHANGE,
+				BIT(F_REVIEW_DATE) | BIT(F_PUBLISHED_ON) | CHANGE,
 			BIT(F_REF)},
 	[OP_SCHEDULE] = {BIT(F_REF) | BIT(F_ITEM) | CHANGE, BIT(F_REF) | BIT(F_ITEM)},
 	[OP_UNSCHEDULE] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
 	[OP_REPORT] = {BIT(F_REF) | BIT(F_ITEM) | CHANGE, 0},
-	[OP_NOTE] = {BIT(F_REF) | BIT(F_COMMENT) | CHANGE, BIT(F_REF)},
-	[OP_RECOMMEND] = {BIT(F_REF) | BIT(F_RECOMMENDATION) | BIT(F_RESPONSE_DUE) | CHANGE,
-			  BIT(F_REF) | BIT(F_RECOMMENDATION) | BIT(F_RESPONSE_DUE)},
-	[OP_RESPOND] = {BIT(F_REF) | BIT(F_RESPONSE) | CHANGE, BIT(F_REF) | BIT(F_RESPONSE)},
+	[OP_NOTE] = {BIT(F_REF) | BIT(F_COMMENT) | BIT(F_NOTED_ON) | CHANGE, BIT(F_REF)},
+	[OP_RECOMMEND] = {BIT(F_REF) | BIT(F_RECOMMENDATION) | BIT(F_RESPONSE_DUE) |
+				  BIT(F_RECOMMENDED_ON) | CHANGE,
+			  BIT(F_REF) | BIT(F_RECOMMENDATION)},
+	[OP_RESPOND] = {BIT(F_REF) | BIT(F_RESPONSE) | BIT(F_RESPONDED_ON) | CHANGE,
+			BIT(F_REF) | BIT(F_RESPONSE)},
 	[OP_LIFT_RESTRICTION] = {BIT(F_REF) | BIT(F_COMMENT) | CHANGE, BIT(F_REF)},
+	[OP_SET_RESPONSE_DUE] = {BIT(F_REF) | BIT(F_RESPONSE_DUE) | CHANGE,
+				 BIT(F_REF) | BIT(F_RESPONSE_DUE)},
+	[OP_SET_REVIEW_DATE] = {BIT(F_REF) | BIT(F_REVIEW_DATE) | CHANGE,
+				BIT(F_REF) | BIT(F_REVIEW_DATE)},
 	[OP_MEETING_ADD] = {BIT(F_PANEL) | BIT(F_STARTS_AT) | BIT(F_VENUE) | BIT(F_IDEM),
 			    BIT(F_PANEL) | BIT(F_STARTS_AT)},
 	[OP_MEETING_MOVE] = {BIT(F_MEETING) | BIT(F_STARTS_AT) | CHANGE,
 			     BIT(F_MEETING) | BIT(F_STARTS_AT)},
-	[OP_MEETING_CANCEL] = {BIT(F_MEETING) | CHANGE, BIT(F_MEETING)},
+	[OP_MEETING_POSTPONE] = {BIT(F_MEETING) | BIT(F_REASON) | CHANGE, BIT(F_MEETING)},
+	[OP_MEETING_CANCEL] = {BIT(F_MEETING) | BIT(F_REASON) | CHANGE, BIT(F_MEETING)},
+	[OP_MEETING_HELD] = {BIT(F_MEETING) | CHANGE, BIT(F_MEETING)},
 	[OP_ITEM_ADD] = {BIT(F_MEETING) | BIT(F_CODE) | BIT(F_SUBJECT) | BIT(F_PERIOD_START) |
 				 BIT(F_PERIOD_END) | BIT(F_FROM) | BIT(F_TO) | BIT(F_IDEM),
 			 BIT(F_MEETING) | BIT(F_CODE) | BIT(F_SUBJECT)},
 	[OP_GET] = {BIT(F_REF), BIT(F_REF)},
-	[OP_LIST] = {BIT(F_STATE) | BIT(F_LIMIT) | BIT(F_AFTER), 0},
+	[OP_LIST] = {BIT(F_STATE) | BIT(F_SORT) | BIT(F_LIMIT) | BIT(F_AFTER), 0},
 	[OP_HISTORY] = {BIT(F_REF), BIT(F_REF)},
 	[OP_MEETINGS] = {0, 0},
+	[OP_AGENDA] = {BIT(F_MEETING), 0},
+	[OP_REMINDERS] = {BIT(F_STATUS) | BIT(F_KIND) | BIT(F_MEETING) | BIT(F_REF) | BIT(F_LIMIT),
+			  0},
+	[OP_DUE] = {BIT(F_WITHIN), 0},
+	[OP_INFO] = {0, 0},
 };
 
 const char *request_field_name(int f)
@@ -193,12 +216,23 @@ static int read_field(struct request *req, int f, const struct codec_value *v, c
 	if (v->type != CODEC_STR)
 		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' must be a string", name);
 
-	uint32_t max = kind == K_REF ? 64 : kind == K_TEXT ? 64 * 1024 : 1024;
+	/* A reference may arrive with white space around it, which its canonical form drops. */
+	uint32_t max = kind == K_REF ? REF_BUF : kind == K_TEXT ? 64 * 1024 : 1024;
 	if (v->u.s.len > max)
 		return fail(err, errlen, kind == K_REF ? -DOCKET_EBADREQ : -DOCKET_ETOOLARGE,
-			    "'%s' is %u bytes; the limit is %u", name, v->u.s.len, max);
+			    "'%s' is %u bytes; the limit is %u", name, v->u.s.len,
+			    kind == K_REF ? REF_MAX : max);
 	if (v->u.s.len == 0)
 		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' must not be empty", name);
+	if (kind == K_REF) {
+		const char *canon;
+		size_t n;
+		if (ref_normalize(v->u.s.ptr, v->u.s.len, req->refs[f == F_AFTER], &canon, &n, name,
+				  err, errlen) < 0)
+			return -DOCKET_EBADREQ;
+		req->s[f] = (struct str){canon, (uint32_t)n};
+		return 0;
+	}
 	if (!utf8_valid((const unsigned char *)v->u.s.ptr, v->u.s.len, kind != K_TEXT))
 		return fail(err, errlen, -DOCKET_EBADREQ,
 			    kind == K_TEXT ? "'%s' is not valid UTF-8"
@@ -208,12 +242,14 @@ static int read_field(struct request *req, int f, const struct codec_value *v, c
 	const char *p = v->u.s.ptr;
 	uint32_t len = v->u.s.len;
 	int ok = 1;
+	int64_t day;
+	struct date_time t;
 	switch (kind) {
 	case K_DATE:
-		ok = proto_date_valid(p, len);
+		ok = date_parse(p, len, &day) == 0;
 		break;
 	case K_TIME:
-		ok = proto_time_valid(p, len);
+		ok = date_time_parse(p, len, &t) == 0;
 		break;
 	case K_ENUM:
 		ok = fields[f].values ? proto_enum_lookup(fields[f].values, p, len) >= 0
@@ -223,9 +259,12 @@ static int read_field(struct request *req, int f, const struct codec_value *v, c
 		break;
 	}
 	if (!ok) {
-		const char *want = kind == K_DATE   ? "a date, YYYY-MM-DD"
-				   : kind == K_TIME ? "a UTC time, YYYY-MM-DDTHH:MM:SSZ"
-						    : "one of the documented values";
+		const char *want =
+			kind == K_DATE
+				? "a date, YYYY-MM-DD, in the years 2000 to 2100"
+			: kind == K_TIME ? "a time, YYYY-MM-DDTHH:MM[:SS] with Z, an offset such as "
+					   "+01:00, or nothing for office time, in the years 2000 to 2100"
+					 : "one of the documented values";
 		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' value '%.*s' is not %s", name,
 			    (int)(len > 64 ? 64 : len), p, want);
 	}

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ref.h"
+
 /* A slice of received bytes or of the batch arena; ptr NULL means nil. */
 struct str {
 	const char *ptr;
@@ -44,6 +46,15 @@ enum field {
 	F_AFTER,
 	F_EXPECT_VERSION,
 	F_IDEM,
+	F_DECIDED_ON,
+	F_PUBLISHED_ON,
+	F_NOTED_ON,
+	F_RECOMMENDED_ON,
+	F_RESPONDED_ON,
+	F_SORT,
+	F_STATUS,
+	F_KIND,
+	F_WITHIN,
 	F_COUNT
 };
 
@@ -56,6 +67,7 @@ struct request {
 	struct str s[F_COUNT];   /* string fields */
 	int64_t n[F_COUNT];      /* integer fields */
 	struct str body[2];   /* the request without `id`, for idempotency */
+	char refs[2][REF_BUF]; /* canonical forms of ref and after, when they differ from the bytes sent */
 };
 
 /* Wire name of a field. */

@@ -8,12 +8,17 @@
 #include <zmq.h>
 
 #include "docket/error.h"
+#include "log.h"
 #include "proto.h"
+#include "reminder.h"
 #include "server.h"
+#include "wallclock.h"
 
 #define WELCOME "docket.welcome"
 /* How long closing waits for replies and events still queued. */
 #define CLOSE_LINGER_MS 2000
+/* After the database refused to fire reminders, how long until docketd tries again. */
+#define REMIND_RETRY_S 30
 
 static int more(void *sock)
 {
@@ -60,9 +65,8 @@ static int receive(void *router, struct batch_entry *e)
 	return 0;
 }
 
-static void publish(struct server *s)
+static void publish(struct server *s, const struct outbox *o)
 {
-	const struct outbox *o = &s->batch.outbox;
 	for (size_t i = 0; i < o->n; i++) {
 		const struct outbox_event *ev = &o->ev[i];
 		/* XPUB never blocks: a subscriber past its high-water mark loses events. */
@@ -85,22 +89,110 @@ static void reply(struct server *s)
 	}
 }
 
+/* Arm the timer for the earliest pending reminder; one already due fires at once. */
+static void rearm(struct server *s, int64_t now)
+{
+	struct remind_ctx x = {.store = s->store, .office = s->office, .arena = &s->arena};
+	int64_t next;
+	arena_reset(&s->arena);
+	if (reminder_next(&x, &next) < 0) {
+		log_msg(LOG_ERR, "cannot read the reminders: %s", store_errmsg(s->store));
+		next = now + REMIND_RETRY_S;
+	}
+	s->next_due = next;
+	if (alarm_set(s->alarm, next) < 0)
+		log_msg(LOG_ERR, "cannot arm the reminder timer");
+}
+
+/* Fire every reminder that is due, in a transaction of its own, then re-arm. */
+static void remind(struct server *s)
+{
+	char ts[WALLCLOCK_TS_LEN];
+	struct remind_ctx x = {.store = s->store, .office = s->office, .arena = &s->arena};
+	x.now = wallclock_now(ts);
+	x.ts = ts;
+	arena_reset(&s->arena);
+	outbox_clear(&s->reminders);
+	int settled = 0, rc = store_begin(s->store);
+	if (rc == 0)
+		rc = reminder_fire_due(&x, &s->reminders, &settled);
+	if (rc == 0 && settled)
+		rc = store_commit(s->store);
+	if (rc < 0 || !settled)
+		store_rollback(s->store);
+	if (rc < 0) {
+		log_msg(LOG_ERR, "cannot fire reminders, trying again in %d s: %s", REMIND_RETRY_S,
+			store_errmsg(s->store));
+		s->next_due = x.now + REMIND_RETRY_S;
+		alarm_set(s->alarm, s->next_due);
+		return;
+	}
+	if (settled) {
+		publish(s, &s->reminders);
+		zmq_watch_check(s->xpub_watch);
+		s->fired += (uint64_t)settled;
+		log_msg(LOG_INFO, "settled %d reminders", settled);
+	}
+	rearm(s, x.now);
+}
+
+static void on_alarm(void *arg)
+{
+	remind(arg);
+}
+
 static void on_commands(void *router, void *arg)
 {
 	struct server *s = arg;
 	struct batch *b = &s->batch;
+	/*
+	 * A reminder whose time has come goes first, even if the timer has not
+	 * said so yet: a clock shifted by hand (libfaketime) steps without notice.
+	 */
+	char ts[WALLCLOCK_TS_LEN];
+	if (wallclock_now(ts) >= s->next_due)
+		remind(s);
 	while (b->n < b->max && receive(router, &b->e[b->n]) == 0)
 		b->n++;
 	if (b->n == 0)
 		return;
-	batch_run(b);
+	int committed = batch_run(b) == 0;
 	/* Events first: a client that has its reply finds the event already sent. */
-	publish(s);
+	publish(s, &b->outbox);
 	reply(s);
 	s->commands += b->n;
 	s->batches++;
+	if (committed && b->replanned)
+		rearm(s, wallclock_now(ts));
 	batch_clear(b);
 	zmq_watch_check(s->xpub_watch);
+}
+
+int server_replan(struct server *s, char *err, size_t errlen)
+{
+	/*
+	 * What came due under the old plan settles first: a reminder whose
+	 * meeting started while docketd was down is missed, and re-planning
+	 * would otherwise cancel it unrecorded.
+	 */
+	remind(s);
+	char ts[WALLCLOCK_TS_LEN];
+	struct remind_ctx x = {.store = s->store, .office = s->office, .arena = &s->arena};
+	x.now = wallclock_now(ts);
+	x.ts = ts;
+	arena_reset(&s->arena);
+	int rc = store_begin(s->store);
+	if (rc == 0)
+		rc = reminder_plan_all(&x);
+	if (rc == 0)
+		rc = store_commit(s->store);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot plan the reminders: %s", store_errmsg(s->store));
+		store_rollback(s->store);
+		return -DOCKET_ESTORAGE;
+	}
+	remind(s);
+	return 0;
 }
 
 static void on_subscriptions(void *xpub, void *arg)
@@ -157,13 +249,18 @@ static int bind_socket(void *sock, const char *endpoint, const char *what, char 
 }
 
 int server_open(struct server *s, struct event_base *base, const struct server_options *o,
-		struct store *store, const struct principal *who, char *err, size_t errlen)
+		struct store *store, const struct principal *who, const struct office *office,
+		char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	int rc = -DOCKET_ESYS;
 	int64_t maxmsg = PROTO_MAX_FRAME;
 	int linger = 0;
-	if (batch_init(&s->batch, o->batch_max, store, who) < 0) {
+	s->store = store;
+	s->office = office;
+	s->next_due = INT64_MAX;
+	outbox_init(&s->reminders);
+	if (batch_init(&s->batch, o->batch_max, store, who, office) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -DOCKET_ENOMEM;
 	}
@@ -189,6 +286,10 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 		snprintf(err, errlen, "cannot watch the sockets");
 		goto fail;
 	}
+	if ((rc = alarm_new(&s->alarm, base, on_alarm, s)) < 0) {
+		snprintf(err, errlen, "cannot make the reminder timer: %s", strerror(errno));
+		goto fail;
+	}
 	return 0;
 fail:;
 	int saved = errno;
@@ -199,6 +300,9 @@ fail:;
 
 void server_close(struct server *s)
 {
+	alarm_destroy(&s->alarm);
+	outbox_free(&s->reminders);
+	arena_free(&s->arena);
 	zmq_watch_destroy(&s->router_watch);
 	zmq_watch_destroy(&s->xpub_watch);
 	int linger = CLOSE_LINGER_MS;

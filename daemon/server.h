@@ -4,8 +4,10 @@
 
 #include <event2/event.h>
 
+#include "alarm.h"
 #include "batch.h"
 #include "cmd.h"
+#include "office.h"
 #include "store.h"
 #include "zmq_watch.h"
 
@@ -16,7 +18,13 @@ struct server {
 	struct zmq_watch *router_watch;
 	struct zmq_watch *xpub_watch;
 	struct batch batch;
-	uint64_t commands, batches;
+	struct store *store;
+	const struct office *office;
+	struct alarm *alarm;
+	int64_t next_due;          /* the earliest pending reminder, INT64_MAX when none */
+	struct outbox reminders;   /* events of the reminders being fired */
+	struct arena arena;        /* for the reminders' work, reset each time */
+	uint64_t commands, batches, fired;
 };
 
 struct server_options {
@@ -27,13 +35,22 @@ struct server_options {
 };
 
 /*
- * Bind both endpoints and join base. who is read at every batch, so the
- * caller may change it between batches (on reload). Returns 0, or
- * -DOCKET_EUNREACHABLE when an endpoint cannot be bound (errno says why),
- * -DOCKET_ESYS or -DOCKET_ENOMEM; err says which.
+ * Bind both endpoints, join base and arm the reminder timer. who and
+ * office are read at every batch, so the caller may change them between
+ * batches (on reload). Returns 0, or -DOCKET_EUNREACHABLE when an endpoint
+ * cannot be bound (errno says why), -DOCKET_ESYS or -DOCKET_ENOMEM; err
+ * says which.
  */
 int server_open(struct server *s, struct event_base *base, const struct server_options *o,
-		struct store *store, const struct principal *who, char *err, size_t errlen);
+		struct store *store, const struct principal *who, const struct office *office,
+		char *err, size_t errlen);
+
+/*
+ * Re-plan every reminder in one transaction (at start, and after the
+ * office's settings changed), then fire what is due and re-arm. Returns 0
+ * or -DOCKET_ESTORAGE with err set.
+ */
+int server_replan(struct server *s, char *err, size_t errlen);
 
 /* Close the sockets, letting replies already queued leave first. */
 void server_close(struct server *s);

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "date.h"
 #include "docket/error.h"
+#include "ref.h"
 #include "store_int.h"
+#include "tz.h"
 
 /* migrations[i] takes user_version i to i + 1. Never edit one that has shipped. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
@@ -76,7 +79,80 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TRIGGER items_no_replace BEFORE INSERT ON items"
 	"  WHEN EXISTS (SELECT 1 FROM items WHERE id = NEW.id)"
 	"  BEGIN SELECT RAISE(ABORT, 'items are never replaced'); END;",
+
+	/* 2: business dates, references in reading order, reminders. */
+	"ALTER TABLE decisions ADD COLUMN ref_key BLOB;"
+	"ALTER TABLE decisions ADD COLUMN decided_on TEXT;"
+	"ALTER TABLE decisions ADD COLUMN published_on TEXT;"
+	"ALTER TABLE decisions ADD COLUMN reported_on TEXT;"
+	"ALTER TABLE decisions ADD COLUMN noted_on TEXT;"
+	"ALTER TABLE decisions ADD COLUMN recommended_on TEXT;"
+	"ALTER TABLE decisions ADD COLUMN responded_on TEXT;"
+	/* Dates of what happened before them, as the office's calendar read the times. */
+	"UPDATE decisions SET ref_key = docket_ref_key(ref),"
+	"  decided_on = docket_local_date(endorsed_at),"
+	"  published_on = docket_local_date(published_at),"
+	"  reported_on = CASE WHEN reported_at IS NOT NULL THEN (SELECT docket_local_date(m.starts_at)"
+	"    FROM items i JOIN meetings m ON m.id = i.meeting WHERE i.id = decisions.item) END;"
+	"UPDATE decisions SET noted_on = CASE WHEN state = 'noted' THEN reported_on END,"
+	"  recommended_on = CASE WHEN state IN ('response_due', 'responded') THEN reported_on END,"
+	"  responded_on = CASE WHEN state = 'responded' THEN docket_local_date(closed_at) END;"
+	"DROP INDEX decisions_state;"
+	"CREATE INDEX decisions_key ON decisions(ref_key);"
+	"CREATE INDEX decisions_state_key ON decisions(state, ref_key);"
+	"CREATE INDEX decisions_decided ON decisions(coalesce(decided_on, '~'), ref_key);"
+	"CREATE INDEX items_code ON items(meeting, code COLLATE NOCASE);"
+	"CREATE TABLE reminders ("
+	"  id INTEGER PRIMARY KEY,"
+	"  kind TEXT NOT NULL,"
+	"  meeting INTEGER REFERENCES meetings(id),"
+	"  ref TEXT REFERENCES decisions(ref),"
+	"  days INTEGER NOT NULL,"
+	"  target_at TEXT NOT NULL,"
+	"  due_at TEXT NOT NULL,"
+	"  status TEXT NOT NULL,"
+	"  seq INTEGER,"
+	"  settled_at TEXT);"
+	"CREATE INDEX reminders_pending ON reminders(due_at, id) WHERE status = 'pending';"
+	"CREATE INDEX reminders_meeting ON reminders(meeting) WHERE meeting IS NOT NULL;"
+	"CREATE INDEX reminders_ref ON reminders(ref) WHERE ref IS NOT NULL;"
+	"CREATE TRIGGER reminders_keep BEFORE DELETE ON reminders"
+	"  BEGIN SELECT RAISE(ABORT, 'reminders are never deleted'); END;"
+	"CREATE TRIGGER reminders_no_replace BEFORE INSERT ON reminders"
+	"  WHEN EXISTS (SELECT 1 FROM reminders WHERE id = NEW.id)"
+	"  BEGIN SELECT RAISE(ABORT, 'reminders are never replaced'); END;",
 };
+
+/* docket_ref_key(ref): the reading-order key of ref.h, for the migration to version 2. */
+static void sql_ref_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *ref = (const char *)sqlite3_value_text(argv[0]);
+	if (!ref) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	unsigned char key[REF_KEY_MAX];
+	size_t len = (size_t)sqlite3_value_bytes(argv[0]);
+	size_t n = ref_key(ref, len > REF_MAX ? REF_MAX : len, key);
+	sqlite3_result_blob(ctx, key, (int)n, SQLITE_TRANSIENT);
+}
+
+/* docket_local_date(time): the office's date of a UTC time, or NULL. */
+static void sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const struct tz *z = sqlite3_user_data(ctx);
+	const char *t = (const char *)sqlite3_value_text(argv[0]);
+	int64_t epoch;
+	if (!t || date_utc_parse(t, (size_t)sqlite3_value_bytes(argv[0]), &epoch) < 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char day[DATE_LEN];
+	date_format(tz_days(z, epoch), day);
+	sqlite3_result_text(ctx, day, -1, SQLITE_TRANSIENT);
+}
 
 static int fail(char *err, size_t errlen, sqlite3 *db, const char *what)
 {
@@ -96,6 +172,103 @@ static int pragma_int(sqlite3 *db, const char *sql, int64_t *out)
 	return rc == SQLITE_ROW ? 0 : -DOCKET_ESTORAGE;
 }
 
+static int exec1(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return -DOCKET_ESTORAGE;
+	sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
+	if (b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 1 : rc == SQLITE_DONE ? 0 : -DOCKET_ESTORAGE;
+}
+
+/*
+ * Before version 2, references were stored as sent. Give each its
+ * canonical form (ref.h), in the decisions and in the log's ref column,
+ * so that a request can still name it; the event bodies keep what was
+ * sent. Two references with one canonical form, or one the canonical
+ * form refuses, stop the migration with a message naming them.
+ */
+static int canonical_refs(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char (*renames)[2][REF_BUF] = NULL;
+	size_t n = 0, cap = 0;
+	int rc = -DOCKET_ESTORAGE;
+	if (sqlite3_prepare_v2(db, "SELECT ref FROM decisions", -1, &st, NULL) != SQLITE_OK)
+		return fail(err, errlen, db, "cannot read the references");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *ref = (const char *)sqlite3_column_text(st, 0), *canon;
+		size_t len = (size_t)sqlite3_column_bytes(st, 0), clen;
+		char buf[REF_BUF], why[256];
+		if (!ref || len >= REF_BUF ||
+		    ref_normalize(ref, len, buf, &canon, &clen, "ref", why, sizeof why) < 0) {
+			snprintf(err, errlen, "decision '%.*s' has a reference docket no longer takes: %s",
+				 (int)(len > 64 ? 64 : len), ref ? ref : "", ref ? why : "none");
+			goto out;
+		}
+		if (clen == len && memcmp(canon, ref, len) == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? 2 * cap : 16;
+			void *grown = realloc(renames, cap * sizeof *renames);
+			if (!grown) {
+				snprintf(err, errlen, "out of memory");
+				goto out;
+			}
+			renames = grown;
+		}
+		snprintf(renames[n][0], REF_BUF, "%s", ref);
+		snprintf(renames[n][1], REF_BUF, "%.*s", (int)clen, canon);
+		n++;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	if (n && sqlite3_exec(db, "DROP TRIGGER events_fixed", NULL, NULL, NULL) != SQLITE_OK) {
+		rc = fail(err, errlen, db, "cannot give references their canonical form");
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *old = renames[i][0], *canon = renames[i][1];
+		int taken = exec1(db, "SELECT 1 FROM decisions WHERE ref = ?1", canon, NULL);
+		if (taken == 1) {
+			snprintf(err, errlen,
+				 "decisions '%s' and '%s' are one reference once white space and "
+				 "Unicode forms are set aside; rename one with sqlite3 first",
+				 old, canon);
+			goto out;
+		}
+		if (taken < 0 ||
+		    exec1(db, "UPDATE events SET ref = ?1 WHERE ref = ?2", canon, old) < 0 ||
+		    exec1(db, "UPDATE decisions SET ref = ?1 WHERE ref = ?2", canon, old) < 0) {
+			rc = fail(err, errlen, db, "cannot give references their canonical form");
+			goto out;
+		}
+	}
+	if (n && sqlite3_exec(db,
+			      "CREATE TRIGGER events_fixed BEFORE UPDATE ON events"
+			      "  BEGIN SELECT RAISE(ABORT, 'events are never changed'); END;",
+			      NULL, NULL, NULL) != SQLITE_OK) {
+		rc = fail(err, errlen, db, "cannot give references their canonical form");
+		goto out;
+	}
+	rc = 0;
+out:
+	if (st)
+		sqlite3_finalize(st);
+	free(renames);
+	return rc;
+}
+
+/* Work a migration does in C before its SQL, by the version it starts from. */
+static int (*const before_migration[STORE_SCHEMA_VERSION])(sqlite3 *db, char *err,
+							     size_t errlen) = {
+	[1] = canonical_refs,
+};
+
 static int migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	int64_t have;
@@ -112,6 +285,10 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 		snprintf(bump, sizeof bump, "PRAGMA user_version = %lld", (long long)v + 1);
 		if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 			return fail(err, errlen, db, "cannot start a migration");
+		if (before_migration[v] && before_migration[v](db, err, errlen) < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -DOCKET_ESTORAGE;
+		}
 		if (sqlite3_exec(db, migrations[v], NULL, NULL, NULL) != SQLITE_OK ||
 		    sqlite3_exec(db, bump, NULL, NULL, NULL) != SQLITE_OK) {
 			fail(err, errlen, db, "schema migration failed");
@@ -124,7 +301,8 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 	return 0;
 }
 
-int store_open(struct store **out, const char *path, char *err, size_t errlen)
+int store_open(struct store **out, const char *path, const struct tz *zone, char *err,
+	       size_t errlen)
 {
 	*out = NULL;
 	struct store *s = calloc(1, sizeof *s);
@@ -138,6 +316,14 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 		goto out;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
+	if (sqlite3_create_function(s->db, "docket_ref_key", 1, flags, NULL, sql_ref_key, NULL,
+				    NULL) != SQLITE_OK ||
+	    sqlite3_create_function(s->db, "docket_local_date", 1, flags, (void *)zone,
+				    sql_local_date, NULL, NULL) != SQLITE_OK) {
+		fail(err, errlen, s->db, path);
+		goto out;
+	}
 	/* busy_timeout guards against an operator's sqlite3 shell holding a lock. */
 	sqlite3_busy_timeout(s->db, 2000);
 	if (sqlite3_exec(s->db,
@@ -148,6 +334,9 @@ int store_open(struct store **out, const char *path, char *err, size_t errlen)
 	}
 	if ((rc = migrate(s->db, err, errlen)) < 0)
 		goto out;
+	/* The functions served the migration only; zone need not outlive this call after all. */
+	sqlite3_create_function(s->db, "docket_ref_key", 1, flags, NULL, NULL, NULL, NULL);
+	sqlite3_create_function(s->db, "docket_local_date", 1, flags, NULL, NULL, NULL, NULL);
 	if ((rc = store_prepare_all(s, err, errlen)) < 0)
 		goto out;
 	int64_t last = 0;

@@ -31,6 +31,12 @@ enum decision_col {
 	D_PUBLISHED_AT,
 	D_REPORTED_AT,
 	D_CLOSED_AT,
+	D_DECIDED_ON,
+	D_PUBLISHED_ON,
+	D_REPORTED_ON,
+	D_NOTED_ON,
+	D_RECOMMENDED_ON,
+	D_RESPONDED_ON,
 	D_COUNT
 };
 
@@ -47,13 +53,29 @@ struct decision {
 
 struct meeting {
 	int64_t id;
-	struct str panel, starts_at, venue, status;
+	struct str panel, starts_at, venue;
+	int status; /* MS_* as stored: never MS_STARTED */
 	int64_t version;
 };
 
 struct item {
 	int64_t id, meeting;
 	struct str code, subject, period_start, period_end, from, to;
+};
+
+/* A reminder: kind and status index proto_reminder_kinds and proto_reminder_statuses. */
+enum reminder_status { RS_PENDING, RS_FIRED, RS_MISSED, RS_CANCELLED };
+struct reminder {
+	int64_t id;
+	int kind;
+	int64_t meeting;      /* a meeting reminder's meeting, else 0 */
+	struct str ref;       /* a response or review reminder's decision, else nil */
+	int days;             /* days before the target */
+	struct str target_at; /* YYYY-MM-DDTHH:MM:SSZ */
+	struct str due_at;
+	int status;
+	int64_t seq;          /* the event that settled it, else 0 */
+	struct str settled_at;
 };
 
 /* An event as stored in the log. */
@@ -72,15 +94,19 @@ struct event {
 struct store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 1
+#define STORE_SCHEMA_VERSION 2
+
+struct tz;
 
 /*
  * Open or create the database at path: WAL, synchronous=FULL, migrations
- * applied. Returns 0, -DOCKET_ESTORAGE (cannot open, corrupt, or a schema
- * newer than this build) with a message in err. *out is owned by the
- * caller: free with store_close.
+ * applied (zone gives the office's dates of older records). Returns 0,
+ * -DOCKET_ESTORAGE (cannot open, corrupt, or a schema newer than this
+ * build) with a message in err. *out is owned by the caller: free with
+ * store_close.
  */
-int store_open(struct store **out, const char *path, char *err, size_t errlen);
+int store_open(struct store **out, const char *path, const struct tz *zone, char *err,
+	       size_t errlen);
 
 /* Close the database; NULL-safe; sets *s to NULL. */
 void store_close(struct store **s);
@@ -123,17 +149,35 @@ int store_decision_get(struct store *s, struct str ref, struct arena *a, struct 
 int store_decision_insert(struct store *s, const struct decision *d);
 int store_decision_update(struct store *s, const struct decision *d);
 
+/* A page of decisions: those after a position in one order. */
+enum store_sort { SORT_REF, SORT_DECIDED };
+struct store_page {
+	int state;           /* ST_NONE: any */
+	enum store_sort sort;
+	struct str after_key;  /* ref_key of the last decision seen; nil: from the start */
+	struct str after_date; /* SORT_DECIDED: its decided_on, "~" when undecided */
+	int64_t limit;
+};
+
 /*
- * Call fn for each decision, in ref order, with state (ST_NONE: any) and
- * ref > after (nil: from the start), at most limit of them. Also for each
- * decision on item (ordered by endorsement): store_item_decisions.
- * fn returns 0 to go on or a negative code to stop with it. Strings are
- * valid during the call only unless copied.
+ * Call fn for each decision of the page, in its order. fn returns 0 to go
+ * on or a negative code to stop with it. Strings are valid during the call
+ * only unless copied. The others call fn for the decisions on item (by
+ * endorsement); endorsed or published and dated (decided_on or
+ * published_on) within [from, to]; waiting for a response due on or
+ * before until; restricted with a review on or before until.
  */
 typedef int (*store_decision_fn)(void *ctx, const struct decision *d);
-int store_decision_list(struct store *s, int state, struct str after, int64_t limit,
-			store_decision_fn fn, void *ctx);
+int store_decision_list(struct store *s, const struct store_page *page, store_decision_fn fn,
+			void *ctx);
 int store_item_decisions(struct store *s, int64_t item, store_decision_fn fn, void *ctx);
+int store_decision_candidates(struct store *s, struct str from, struct str to,
+			      store_decision_fn fn, void *ctx);
+int store_decision_responses(struct store *s, struct str until, store_decision_fn fn, void *ctx);
+int store_decision_reviews(struct store *s, struct str until, store_decision_fn fn, void *ctx);
+
+/* The reading-order key of ref (REF_KEY_MAX bytes at out); returns its length. */
+size_t store_ref_key(struct str ref, unsigned char *out);
 
 /* Call fn with the body of each event of ref, in seq order. */
 typedef int (*store_event_fn)(void *ctx, const void *body, size_t len);
@@ -148,9 +192,32 @@ int store_item_insert(struct store *s, struct item *it); /* sets it->id */
 /* Count decisions on any item of meeting in state (ST_NONE: any). */
 int store_meeting_count(struct store *s, int64_t meeting, int state, int64_t *count);
 
+/* The first scheduled meeting starting after time; 0, -DOCKET_ENOTFOUND or -DOCKET_ESTORAGE. */
+int store_meeting_next(struct store *s, struct str time, struct arena *a, struct meeting *m);
+/* 1 when meeting has an item coded code (ASCII case aside), 0 when not, or -DOCKET_ESTORAGE. */
+int store_item_code_taken(struct store *s, int64_t meeting, struct str code);
+
 typedef int (*store_meeting_fn)(void *ctx, const struct meeting *m);
 typedef int (*store_item_fn)(void *ctx, const struct item *it);
 int store_meeting_list(struct store *s, store_meeting_fn fn, void *ctx);
 int store_meeting_items(struct store *s, int64_t meeting, store_item_fn fn, void *ctx);
+
+/* Reminders. Each returns 0 or -DOCKET_ESTORAGE unless it says otherwise. */
+int store_reminder_insert(struct store *s, struct reminder *r); /* sets r->id */
+int store_reminder_update(struct store *s, const struct reminder *r);
+typedef int (*store_reminder_fn)(void *ctx, const struct reminder *r);
+/* Every reminder of one kind for meeting (when not 0) or ref, by id. */
+int store_reminders_of(struct store *s, int kind, int64_t meeting, struct str ref,
+		       store_reminder_fn fn, void *ctx);
+/* Pending reminders due at or before now, earliest first, at most limit. */
+int store_reminders_due(struct store *s, struct str now, int64_t limit, store_reminder_fn fn,
+			void *ctx);
+/* The earliest pending due_at, copied into a: 0, -DOCKET_ENOTFOUND when none, or -DOCKET_ESTORAGE. */
+int store_reminder_next(struct store *s, struct arena *a, struct str *due_at);
+/* Reminders by due_at, filtered (status, kind -1: any; meeting 0, ref nil: any). */
+int store_reminder_list(struct store *s, int status, int kind, int64_t meeting, struct str ref,
+			int64_t limit, store_reminder_fn fn, void *ctx);
+/* One call per target with a pending reminder: only kind and meeting or ref are set. */
+int store_reminder_targets(struct store *s, store_reminder_fn fn, void *ctx);
 
 #endif

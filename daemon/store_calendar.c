@@ -5,14 +5,19 @@
 #include "proto.h"
 #include "store_int.h"
 
-static void read_meeting(sqlite3_stmt *q, struct arena *a, struct meeting *m)
+static int read_meeting(sqlite3_stmt *q, struct arena *a, struct meeting *m)
 {
 	m->id = sqlite3_column_int64(q, 0);
 	m->panel = store_column_str(q, 1, a);
 	m->starts_at = store_column_str(q, 2, a);
 	m->venue = store_column_str(q, 3, a);
-	m->status = store_column_str(q, 4, a);
+	const char *status = (const char *)sqlite3_column_text(q, 4);
+	m->status = status ? proto_enum_lookup(proto_meeting_statuses, status,
+					       (uint32_t)strlen(status))
+			   : -1;
 	m->version = sqlite3_column_int64(q, 5);
+	/* A status this build does not know means the file was edited by hand. */
+	return m->status >= 0 && m->starts_at.ptr && m->panel.ptr ? 0 : -DOCKET_ESTORAGE;
 }
 
 static void read_item(sqlite3_stmt *q, struct arena *a, struct item *it)
@@ -32,10 +37,11 @@ int store_meeting_get(struct store *s, int64_t id, struct arena *a, struct meeti
 	sqlite3_stmt *q = s->stmt[S_MEETING_GET];
 	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
-	if (rc == SQLITE_ROW)
-		read_meeting(q, a, m);
+	int ret = rc == SQLITE_ROW ? read_meeting(q, a, m)
+		  : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND
+				      : -DOCKET_ESTORAGE;
 	store_reset(q);
-	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
+	return ret;
 }
 
 static int write_meeting(struct store *s, enum stmt st, const struct meeting *m)
@@ -45,7 +51,7 @@ static int write_meeting(struct store *s, enum stmt st, const struct meeting *m)
 	store_bind_str(q, 2, m->panel);
 	store_bind_str(q, 3, m->starts_at);
 	store_bind_str(q, 4, m->venue);
-	store_bind_str(q, 5, m->status);
+	sqlite3_bind_text(q, 5, proto_meeting_statuses[m->status], -1, SQLITE_STATIC);
 	sqlite3_bind_int64(q, 6, m->version);
 	return store_exec(s, st);
 }
@@ -103,14 +109,36 @@ int store_meeting_count(struct store *s, int64_t meeting, int state, int64_t *co
 	return rc == SQLITE_ROW ? 0 : -DOCKET_ESTORAGE;
 }
 
+int store_meeting_next(struct store *s, struct str time, struct arena *a, struct meeting *m)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_NEXT];
+	store_bind_str(q, 1, time);
+	int rc = sqlite3_step(q);
+	int ret = rc == SQLITE_ROW ? read_meeting(q, a, m)
+		  : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND
+				      : -DOCKET_ESTORAGE;
+	store_reset(q);
+	return ret;
+}
+
+int store_item_code_taken(struct store *s, int64_t meeting, struct str code)
+{
+	sqlite3_stmt *q = s->stmt[S_ITEM_CODE];
+	sqlite3_bind_int64(q, 1, meeting);
+	store_bind_str(q, 2, code);
+	int rc = sqlite3_step(q);
+	int taken = rc == SQLITE_ROW ? sqlite3_column_int64(q, 0) > 0 : -DOCKET_ESTORAGE;
+	store_reset(q);
+	return taken;
+}
+
 int store_meeting_list(struct store *s, store_meeting_fn fn, void *ctx)
 {
 	sqlite3_stmt *q = s->stmt[S_MEETING_LIST];
 	int rc, ret = 0;
 	struct meeting m;
 	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		read_meeting(q, NULL, &m);
-		if ((ret = fn(ctx, &m)) < 0)
+		if ((ret = read_meeting(q, NULL, &m)) < 0 || (ret = fn(ctx, &m)) < 0)
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE)

@@ -3,6 +3,7 @@
 
 #include "docket/error.h"
 #include "proto.h"
+#include "ref.h"
 #include "store_int.h"
 
 /* Read the row in SELECT order (DECISION_COLS, then the text columns). */
@@ -34,6 +35,11 @@ static void bind_row(sqlite3_stmt *q, const struct decision *d)
 		store_bind_str(q, 6 + i, d->col[i]);
 }
 
+size_t store_ref_key(struct str ref, unsigned char *out)
+{
+	return ref_key(ref.ptr, ref.len, out);
+}
+
 int store_decision_get(struct store *s, struct str ref, struct arena *a, struct decision *d)
 {
 	sqlite3_stmt *q = s->stmt[S_DECISION_GET];
@@ -47,7 +53,10 @@ int store_decision_get(struct store *s, struct str ref, struct arena *a, struct 
 
 int store_decision_insert(struct store *s, const struct decision *d)
 {
-	bind_row(s->stmt[S_DECISION_INSERT], d);
+	sqlite3_stmt *q = s->stmt[S_DECISION_INSERT];
+	unsigned char key[REF_KEY_MAX];
+	bind_row(q, d);
+	sqlite3_bind_blob(q, 6 + D_COUNT, key, (int)store_ref_key(d->ref, key), SQLITE_STATIC);
 	return store_exec(s, S_DECISION_INSERT);
 }
 
@@ -71,15 +80,52 @@ static int each_row(sqlite3_stmt *q, store_decision_fn fn, void *ctx)
 	return ret;
 }
 
-int store_decision_list(struct store *s, int state, struct str after, int64_t limit,
-			store_decision_fn fn, void *ctx)
+int store_decision_list(struct store *s, const struct store_page *page, store_decision_fn fn,
+			void *ctx)
 {
-	sqlite3_stmt *q = s->stmt[S_DECISION_LIST];
-	if (state > ST_NONE)
-		sqlite3_bind_text(q, 1, proto_state_name(state), -1, SQLITE_STATIC);
-	store_bind_str(q, 2, after);
-	sqlite3_bind_int64(q, 3, limit);
+	/* A statement per order and filter, so that each has its index. */
+	int filtered = page->state > ST_NONE;
+	enum stmt st = page->sort == SORT_DECIDED ? (filtered ? S_LIST_DECIDED_STATE : S_LIST_DECIDED)
+						  : (filtered ? S_LIST_REF_STATE : S_LIST_REF);
+	sqlite3_stmt *q = s->stmt[st];
+	if (filtered)
+		sqlite3_bind_text(q, 1, proto_state_name(page->state), -1, SQLITE_STATIC);
+	/* The empty blob and text sort before every key and date: the first page. */
+	sqlite3_bind_blob(q, 2, page->after_key.ptr ? page->after_key.ptr : "",
+			  (int)page->after_key.len, SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, page->limit);
+	if (page->sort == SORT_DECIDED)
+		sqlite3_bind_text(q, 4, page->after_date.ptr ? page->after_date.ptr : "",
+				  (int)page->after_date.len, SQLITE_STATIC);
 	return each_row(q, fn, ctx);
+}
+
+int store_decision_candidates(struct store *s, struct str from, struct str to,
+			      store_decision_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = s->stmt[S_DECISION_CANDIDATES];
+	store_bind_str(q, 1, from);
+	store_bind_str(q, 2, to);
+	return each_row(q, fn, ctx);
+}
+
+/* until nil means every one: "~" sorts after every date. */
+static int until_date(struct store *s, enum stmt st, struct str until, store_decision_fn fn,
+		      void *ctx)
+{
+	sqlite3_stmt *q = s->stmt[st];
+	store_bind_str(q, 1, until.ptr ? until : (struct str){"~", 1});
+	return each_row(q, fn, ctx);
+}
+
+int store_decision_responses(struct store *s, struct str until, store_decision_fn fn, void *ctx)
+{
+	return until_date(s, S_DECISION_RESPONSES, until, fn, ctx);
+}
+
+int store_decision_reviews(struct store *s, struct str until, store_decision_fn fn, void *ctx)
+{
+	return until_date(s, S_DECISION_REVIEWS, until, fn, ctx);
 }
 
 int store_item_decisions(struct store *s, int64_t item, store_decision_fn fn, void *ctx)

@@ -27,11 +27,20 @@ const char *const decision_col_names[D_COUNT] = {
 	[D_PUBLISHED_AT] = "published_at",
 	[D_REPORTED_AT] = "reported_at",
 	[D_CLOSED_AT] = "closed_at",
+	[D_DECIDED_ON] = "decided_on",
+	[D_PUBLISHED_ON] = "published_on",
+	[D_REPORTED_ON] = "reported_on",
+	[D_NOTED_ON] = "noted_on",
+	[D_RECOMMENDED_ON] = "recommended_on",
+	[D_RESPONDED_ON] = "responded_on",
 };
 
 #define DECISION_COLS "ref, state, version, cost_pence, item"
 #define MEETING_COLS "id, panel, starts_at, venue, status, version"
 #define ITEM_COLS "id, meeting, code, subject, period_start, period_end, from_text, to_text"
+#define REMINDER_COLS "id, kind, meeting, ref, days, target_at, due_at, status, seq, settled_at"
+/* Decisions not yet decided sort after every date. */
+#define DECIDED_KEY "coalesce(decided_on, '~')"
 
 static const char *const fixed_sql[S_COUNT] = {
 	[S_BEGIN] = "BEGIN IMMEDIATE",
@@ -47,18 +56,58 @@ static const char *const fixed_sql[S_COUNT] = {
 	[S_IDEM_PUT] = "INSERT INTO idempotency (principal, key, request, result, pairs)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_DECISION_HISTORY] = "SELECT body FROM events WHERE ref = ?1 ORDER BY seq",
+	[S_REMINDER_INSERT] = "INSERT INTO reminders (kind, meeting, ref, days, target_at, due_at,"
+			      " status, seq, settled_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_REMINDER_UPDATE] = "UPDATE reminders SET target_at = ?6, due_at = ?7, status = ?8,"
+			      " seq = ?9, settled_at = ?10 WHERE id = ?1",
+	[S_REMINDERS_OF_MEETING] = "SELECT " REMINDER_COLS " FROM reminders"
+				   " WHERE meeting = ?1 AND kind = ?2 ORDER BY id",
+	[S_REMINDERS_OF_REF] = "SELECT " REMINDER_COLS " FROM reminders"
+			       " WHERE ref = ?1 AND kind = ?2 ORDER BY id",
+	[S_REMINDERS_DUE] = "SELECT " REMINDER_COLS " FROM reminders"
+			    " WHERE status = 'pending' AND due_at <= ?1 ORDER BY due_at, id LIMIT ?2",
+	[S_REMINDER_NEXT] = "SELECT min(due_at) FROM reminders WHERE status = 'pending'",
+	[S_REMINDER_LIST] = "SELECT " REMINDER_COLS " FROM reminders"
+			    " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2)"
+			    " AND (?3 IS NULL OR meeting = ?3) AND (?4 IS NULL OR ref = ?4)"
+			    " ORDER BY due_at, id LIMIT ?5",
+	[S_REMINDER_TARGETS] = "SELECT DISTINCT kind, meeting, ref FROM reminders"
+			       " WHERE status = 'pending'",
 	[S_MEETING_GET] = "SELECT " MEETING_COLS " FROM meetings WHERE id = ?1",
 	[S_MEETING_INSERT] = "INSERT INTO meetings (panel, starts_at, venue, status, version)"
 			     " VALUES (?2, ?3, ?4, ?5, ?6)",
 	[S_MEETING_UPDATE] = "UPDATE meetings SET panel = ?2, starts_at = ?3, venue = ?4,"
 			     " status = ?5, version = ?6 WHERE id = ?1",
 	[S_MEETING_LIST] = "SELECT " MEETING_COLS " FROM meetings ORDER BY starts_at, id",
+	[S_MEETING_NEXT] = "SELECT " MEETING_COLS " FROM meetings"
+			   " WHERE status = 'scheduled' AND starts_at > ?1 ORDER BY starts_at, id LIMIT 1",
 	[S_MEETING_COUNT] = "SELECT count(*) FROM decisions d JOIN items i ON d.item = i.id"
 			    " WHERE i.meeting = ?1 AND (?2 IS NULL OR d.state = ?2)",
 	[S_ITEM_GET] = "SELECT " ITEM_COLS " FROM items WHERE id = ?1",
 	[S_ITEM_INSERT] = "INSERT INTO items (meeting, code, subject, period_start, period_end,"
 			  " from_text, to_text) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8)",
 	[S_MEETING_ITEMS] = "SELECT " ITEM_COLS " FROM items WHERE meeting = ?1 ORDER BY id",
+	[S_ITEM_CODE] = "SELECT count(*) FROM items"
+			" WHERE meeting = ?1 AND trim(code) = trim(?2) COLLATE NOCASE",
+};
+
+/* What follows "SELECT <decision columns> FROM decisions" in each query over decisions. */
+static const char *const decision_where[S_COUNT] = {
+	[S_DECISION_GET] = " WHERE ref = ?1",
+	[S_LIST_REF] = " WHERE ref_key > ?2 ORDER BY ref_key LIMIT ?3",
+	[S_LIST_REF_STATE] = " WHERE state = ?1 AND ref_key > ?2 ORDER BY ref_key LIMIT ?3",
+	[S_LIST_DECIDED] = " WHERE (" DECIDED_KEY ", ref_key) > (?4, ?2)"
+			   " ORDER BY " DECIDED_KEY ", ref_key LIMIT ?3",
+	[S_LIST_DECIDED_STATE] = " WHERE state = ?1 AND (" DECIDED_KEY ", ref_key) > (?4, ?2)"
+				 " ORDER BY " DECIDED_KEY ", ref_key LIMIT ?3",
+	[S_ITEM_DECISIONS] = " WHERE item = ?1 ORDER BY endorsed_at, ref_key",
+	[S_DECISION_CANDIDATES] = " WHERE state IN ('endorsed', 'published')"
+				  " AND (decided_on BETWEEN ?1 AND ?2 OR published_on BETWEEN ?1 AND ?2)"
+				  " ORDER BY ref_key",
+	[S_DECISION_RESPONSES] = " WHERE state = 'response_due' AND response_due <= ?1"
+				 " ORDER BY response_due, ref_key",
+	[S_DECISION_REVIEWS] = " WHERE restriction <> 'none' AND review_date <= ?1"
+			       " ORDER BY review_date, ref_key",
 };
 
 /* Append printf output to buf at *used; -1 when it does not fit. */
@@ -76,28 +125,22 @@ static int decision_sql(enum stmt st, char *buf, size_t cap)
 {
 	size_t used = 0;
 	int rc = 0;
-	switch (st) {
-	case S_DECISION_GET:
-	case S_DECISION_LIST:
-	case S_ITEM_DECISIONS:
+	if (decision_where[st]) {
 		rc |= append(buf, cap, &used, "SELECT " DECISION_COLS "%s", "", 0);
 		for (int i = 0; i < D_COUNT; i++)
 			rc |= append(buf, cap, &used, ", %s", decision_col_names[i], 0);
 		rc |= append(buf, cap, &used, "%s", " FROM decisions", 0);
-		rc |= append(buf, cap, &used, "%s",
-			     st == S_DECISION_GET ? " WHERE ref = ?1"
-			     : st == S_DECISION_LIST
-				     ? " WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR ref > ?2)"
-				       " ORDER BY ref LIMIT ?3"
-				     : " WHERE item = ?1 ORDER BY endorsed_at, ref",
-			     0);
-		break;
+		rc |= append(buf, cap, &used, "%s", decision_where[st], 0);
+		return rc;
+	}
+	switch (st) {
 	case S_DECISION_INSERT:
+		/* ref_key is bound last, after the text columns. */
 		rc |= append(buf, cap, &used, "INSERT INTO decisions (" DECISION_COLS "%s", "", 0);
 		for (int i = 0; i < D_COUNT; i++)
 			rc |= append(buf, cap, &used, ", %s", decision_col_names[i], 0);
-		rc |= append(buf, cap, &used, "%s", ") VALUES (?1, ?2, ?3, ?4, ?5", 0);
-		for (int i = 0; i < D_COUNT; i++)
+		rc |= append(buf, cap, &used, "%s", ", ref_key) VALUES (?1, ?2, ?3, ?4, ?5", 0);
+		for (int i = 0; i <= D_COUNT; i++)
 			rc |= append(buf, cap, &used, "%s?%d", ", ", 6 + i);
 		rc |= append(buf, cap, &used, "%s", ")", 0);
 		break;
@@ -118,7 +161,7 @@ static int decision_sql(enum stmt st, char *buf, size_t cap)
 
 int store_prepare_all(struct store *s, char *err, size_t errlen)
 {
-	char buf[2048];
+	char buf[4096];
 	for (int i = 0; i < S_COUNT; i++) {
 		const char *sql = fixed_sql[i];
 		if (!sql) {

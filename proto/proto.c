@@ -6,8 +6,10 @@
 static const char *const ops[OP_COUNT + 1] = {
 	"draft", "amend", "submit", "return", "endorse", "reject", "withdraw",
 	"publish", "schedule", "unschedule", "report", "note", "recommend",
-	"respond", "lift_restriction", "meeting_add", "meeting_move",
-	"meeting_cancel", "item_add", "get", "list", "history", "meetings", NULL,
+	"respond", "lift_restriction", "set_response_due", "set_review_date",
+	"meeting_add", "meeting_move", "meeting_postpone", "meeting_cancel",
+	"meeting_held", "item_add", "get", "list", "history", "meetings", "agenda",
+	"reminders", "due", "info", NULL,
 };
 
 const char *const proto_states[ST_COUNT + 1] = {
@@ -31,8 +33,15 @@ const char *const proto_categories[] = {
 
 const char *const proto_restrictions[] = {"none", "part", "full", NULL};
 
+const char *const proto_meeting_statuses[MS_COUNT + 1] = {
+	"scheduled", "postponed", "held", "cancelled", NULL, NULL,
+};
 
-const char *const proto_meeting_statuses[] = {"scheduled", "held", "cancelled", NULL};
+const char *const proto_reminder_kinds[] = {"meeting", "response", "review", NULL};
+
+const char *const proto_reminder_statuses[] = {"pending", "fired", "missed", "cancelled", NULL};
+
+const char *const proto_list_sorts[] = {"ref", "decided", NULL};
 
 int proto_enum_lookup(const char *const *list, const char *name, uint32_t len)
 {
@@ -74,40 +83,4 @@ int proto_role_lookup(const char *name, uint32_t len)
 {
 	int i = proto_enum_lookup(roles, name, len);
 	return i < 0 ? -1 : 1 << i;
-}
-
-static int digits(const char *p, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-	return 1;
-}
-
-static int num(const char *p, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (p[i] - '0');
-	return v;
-}
-
-int proto_date_valid(const char *p, uint32_t len)
-{
-	static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	if (len != 10 || !digits(p, 4) || p[4] != '-' || !digits(p + 5, 2) || p[7] != '-' ||
-	    !digits(p + 8, 2))
-		return 0;
-	int y = num(p, 4), m = num(p + 5, 2), d = num(p + 8, 2);
-	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return !(m == 2 && d == 29 && !leap);
-}
-
-int proto_time_valid(const char *p, uint32_t len)
-{
-	return len == 20 && proto_date_valid(p, 10) && p[10] == 'T' && digits(p + 11, 2) &&
-	       p[13] == ':' && digits(p + 14, 2) && p[16] == ':' && digits(p + 17, 2) &&
-	       p[19] == 'Z' && num(p + 11, 2) < 24 && num(p + 14, 2) < 60 && num(p + 17, 2) < 60;
 }

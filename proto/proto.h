@@ -5,6 +5,8 @@
 #include <stdint.h>
 
 #define PROTO_VERSION 1
+/* Revision of version 1 this build speaks (PROTOCOL.md section 11). */
+#define PROTO_REVISION 2
 
 /* Largest request docketd answers; larger ones get too_large. */
 #define PROTO_MAX_REQUEST (1024 * 1024)
@@ -28,17 +30,27 @@ enum proto_op {
 	OP_RECOMMEND,
 	OP_RESPOND,
 	OP_LIFT_RESTRICTION,
+	OP_SET_RESPONSE_DUE,
+	OP_SET_REVIEW_DATE,
 	OP_MEETING_ADD,
 	OP_MEETING_MOVE,
+	OP_MEETING_POSTPONE,
 	OP_MEETING_CANCEL,
+	OP_MEETING_HELD,
 	OP_ITEM_ADD,
 	OP_GET,
 	OP_LIST,
 	OP_HISTORY,
 	OP_MEETINGS,
+	OP_AGENDA,
+	OP_REMINDERS,
+	OP_DUE,
+	OP_INFO,
 	OP_COUNT
 };
-#define PROTO_FSM_OPS (OP_LIFT_RESTRICTION + 1)
+#define PROTO_FSM_OPS (OP_SET_REVIEW_DATE + 1)
+/* Commands from OP_MEETING_ADD to OP_ITEM_ADD are the panel calendar's; the rest are queries. */
+#define PROTO_CALENDAR_OPS (OP_ITEM_ADD + 1)
 
 enum proto_state {
 	ST_NONE, /* the decision does not exist yet */
@@ -65,6 +77,16 @@ enum proto_role {
 	ROLE_ALL = (1 << 5) - 1
 };
 
+/* A meeting's status, as stored; MS_STARTED is "scheduled" with its start passed (reads held). */
+enum proto_meeting_status {
+	MS_SCHEDULED,
+	MS_POSTPONED,
+	MS_HELD,
+	MS_CANCELLED,
+	MS_STARTED,
+	MS_COUNT
+};
+
 /* Names of ops, states and roles as they appear on the wire; NULL if out of range. */
 const char *proto_op_name(int op);
 const char *proto_state_name(int state);
@@ -79,13 +101,13 @@ int proto_role_lookup(const char *name, uint32_t len);
 extern const char *const proto_decision_makers[];
 extern const char *const proto_categories[];
 extern const char *const proto_restrictions[];
+/* Meeting statuses by MS_* index, as they read (MS_STARTED reads "held"); NULL-terminated at MS_STARTED. */
 extern const char *const proto_meeting_statuses[];
+extern const char *const proto_reminder_kinds[];    /* meeting, response, review */
+extern const char *const proto_reminder_statuses[]; /* pending, fired, missed, cancelled */
+extern const char *const proto_list_sorts[];        /* ref, decided */
 /* Every state by ST_* index; proto_states + 1 are those a decision can be in. */
 extern const char *const proto_states[];
-
-/* A date is YYYY-MM-DD, a time YYYY-MM-DDTHH:MM:SSZ (UTC); both must exist in the calendar. */
-int proto_date_valid(const char *s, uint32_t len);
-int proto_time_valid(const char *s, uint32_t len);
 
 /* Index of name in a NULL-terminated list, or -1. */
 int proto_enum_lookup(const char *const *list, const char *name, uint32_t len);

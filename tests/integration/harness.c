@@ -174,7 +174,9 @@ int h_start_args(struct h_daemon *d, const char *const *extra)
 	argv[n] = NULL;
 
 	snprintf(notify_env, sizeof notify_env, "NOTIFY_SOCKET=%s", d->notify);
-	const char *env_extra[] = {notify_env, NULL};
+	const char *env_extra[10] = {notify_env};
+	for (size_t i = 0; i < 8 && d->env[i]; i++)
+		env_extra[i + 1] = d->env[i];
 	char **env = harness_child_env(env_extra);
 	int out = open(d->stderr_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 	int in = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -238,6 +240,29 @@ int h_start_args(struct h_daemon *d, const char *const *extra)
 int h_start(struct h_daemon *d)
 {
 	return h_start_args(d, NULL);
+}
+
+void h_faketime(struct h_daemon *d, const char *spec)
+{
+	if (!spec) {
+		d->env[0] = NULL;
+		return;
+	}
+	if (access(H_LIBFAKETIME, R_OK) != 0)
+		skip();
+	snprintf(d->faketime, sizeof d->faketime, "FAKETIME=%s", spec);
+	d->env[0] = "LD_PRELOAD=" H_LIBFAKETIME;
+	d->env[1] = d->faketime;
+	/* Read FAKETIME afresh at every call, not once a minute. */
+	d->env[2] = "FAKETIME_NO_CACHE=1";
+	/* AddressSanitizer wants to be loaded first; libfaketime before it is harmless. */
+	const char *asan = getenv("ASAN_OPTIONS");
+	snprintf(d->asan, sizeof d->asan, "ASAN_OPTIONS=%s%sverify_asan_link_order=0",
+	         asan ? asan : "", asan && *asan ? ":" : "");
+	d->env[3] = d->asan;
+	/* FAKETIME's "@YYYY-MM-DD HH:MM:SS" is read in the local zone: make that UTC. */
+	d->env[4] = "TZ=UTC";
+	d->env[5] = NULL;
 }
 
 int h_stop(struct h_daemon *d, int timeout_ms)

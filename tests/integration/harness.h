@@ -38,6 +38,9 @@ struct h_daemon {
 	int status;            /* exit status of the last docketd that ended (h_status) */
 	docket_client *client; /* connected to cmd once started */
 	pid_t children[H_MAX_CHILDREN];
+	const char *env[8];    /* more environment for docketd ("K=V", NULL-terminated), e.g. h_faketime's */
+	char faketime[160];    /* h_faketime's FAKETIME=... */
+	char asan[256];        /* h_faketime's ASAN_OPTIONS=... */
 	bool passed;           /* set by the test's end; otherwise the teardown shows stderr */
 	struct h_daemon *peer; /* a second docketd of the test (h_peer), torn down with this one */
 };
@@ -84,6 +87,18 @@ int h_start(struct h_daemon *d);
 
 /* Like h_start with extra arguments (NULL-terminated) after the usual ones. */
 int h_start_args(struct h_daemon *d, const char *const *extra);
+
+/* Where Debian's faketime package keeps libfaketime. */
+#define H_LIBFAKETIME "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
+
+/*
+ * Run docketd from its next start under libfaketime with FAKETIME=spec
+ * ("@2030-09-01 08:59:50" starts the clock there, read as UTC, and lets it
+ * run; "+30d" shifts it), or under the real clock again with spec NULL. It
+ * uses d->env[0..4] (TZ=UTC among them); more variables go from env[5] on.
+ * The test is skipped when libfaketime is not installed.
+ */
+void h_faketime(struct h_daemon *d, const char *spec);
 
 /*
  * Stop docketd with SIGTERM and wait up to timeout_ms. Returns its exit

@@ -355,8 +355,21 @@ static void test_bad_request(void **state)
 	       NULL);
 	REFUSE(d, DOCKET_EBADREQ, "draft", "ref", "B1\nB2", "title", "T", "text", "t",
 	       "justification", "j", "decision_maker", "pcc", "category", "spend", NULL);
-	REFUSE(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2030-01-01 10:00",
+	REFUSE(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2030-01-01", NULL);
+	REFUSE(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "0000-01-01T10:00:00Z",
 	       NULL);
+	REFUSE(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2101-01-01T10:00:00Z",
+	       NULL);
+	/* Office time the clocks skip, and office time they pass twice. */
+	m = refuse(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2031-03-30 01:30",
+	           NULL);
+	H_ASSERT_CONTAINS(docket_msg_error_message(m), "does not exist");
+	docket_msg_destroy(&m);
+	m = refuse(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2031-10-26T01:30",
+	           NULL);
+	H_ASSERT_CONTAINS(docket_msg_error_message(m), "2031-10-26T01:30+01:00");
+	H_ASSERT_CONTAINS(docket_msg_error_message(m), "2031-10-26T01:30+00:00");
+	docket_msg_destroy(&m);
 	REFUSE(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2030-01-01T25:00:00Z",
 	       NULL);
 	REFUSE(d, DOCKET_EBADREQ, "report", NULL); /* exactly one of ref and item */
@@ -480,18 +493,15 @@ static void test_precondition(void **state)
 	json_decref(cal2);
 	json_decref(cal);
 
-	/* schedule on an item of a meeting whose start has passed. */
+	/* A meeting whose start has passed takes decisions: the office records the past. */
 	snprintf(ms, sizeof ms, "%lld", (long long)past_meeting);
 	snprintf(is, sizeof is, "%lld", (long long)past_item);
 	accept(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
 	       NULL);
 	endorsed(d, "P2");
-	int64_t last = accept(d, "publish", "ref", "P2", NULL);
-	snap_take(d, "P2", &s);
-	m = refuse(d, DOCKET_EPRECONDITION, "schedule", "ref", "P2", "#item", is, NULL);
-	H_ASSERT_CONTAINS(docket_msg_error_message(m), "held");
-	docket_msg_destroy(&m);
-	snap_same(d, "P2", &s);
+	accept(d, "publish", "ref", "P2", NULL);
+	accept(d, "schedule", "ref", "P2", "#item", is, NULL);
+	int64_t last = accept(d, "unschedule", "ref", "P2", NULL);
 
 	/* report with an item on which nothing is scheduled. */
 	REFUSE(d, DOCKET_EPRECONDITION, "report", "#item", is, NULL);
@@ -519,15 +529,18 @@ static void test_precondition(void **state)
 	H_PASS(d);
 }
 
-/* A meeting whose start has passed: PROTOCOL.md section 4, panel calendar. */
+/* A meeting recorded as held: PROTOCOL.md section 4.3. */
 static int64_t held_meeting(struct h_daemon *d, int64_t *item, json_t **cal, int64_t *last)
 {
 	char ms[32], when[32];
 	int64_t meeting;
 	h_meeting_item(d, 86400, &meeting, item);
 	snprintf(ms, sizeof ms, "%lld", (long long)meeting);
-	*last = accept(d, "meeting_move", "#meeting", ms, "starts_at",
-	               h_utc(when, sizeof when, -3600), NULL);
+	/* Not before it starts. */
+	REFUSE(d, DOCKET_EPRECONDITION, "meeting_held", "#meeting", ms, NULL);
+	accept(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
+	       NULL);
+	*last = accept(d, "meeting_held", "#meeting", ms, NULL);
 	*cal = calendar(d);
 	H_ASSERT_STR(h_jstr(*cal, "meetings.0.status"), "held");
 	return meeting;
@@ -563,10 +576,16 @@ static int64_t meeting_refuses(struct h_daemon *d, json_t *cal, int64_t last, in
 static void test_held_meeting_cannot_cancel(void **state)
 {
 	struct h_daemon *d = *state;
+	char when[32];
 	int64_t item, last;
 	json_t *cal;
 	int64_t meeting = held_meeting(d, &item, &cal, &last);
-	meeting_refuses(d, cal, last, meeting, "meeting_cancel", NULL);
+	last = meeting_refuses(d, cal, last, meeting, "meeting_cancel", NULL);
+	last = meeting_refuses(d, cal, last, meeting, "meeting_postpone", NULL);
+	last = meeting_refuses(d, cal, last, meeting, "meeting_held", NULL);
+	/* Recorded as held, it can be corrected to another past time, not to the future. */
+	meeting_refuses(d, cal, last, meeting, "meeting_move", "starts_at",
+	                h_utc(when, sizeof when, 86400), NULL);
 	json_decref(cal);
 	H_PASS(d);
 }

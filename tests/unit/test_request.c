@@ -602,12 +602,22 @@ static void test_missing_required(void **state)
 	expect_err_names("comment");
 	rq_free(&q);
 
+	/* Revision 2: response_due defaults to recommended_on plus the response period. */
 	rq_init(&q);
 	head(&q, "recommend");
 	kv_str(&q, "ref", "2024/22");
 	kv_str(&q, "recommendation", "Publish the business case.");
+	assert_int_equal(rq_decode(&q, &req), 0);
+	assert_false(req.present & BIT(F_RESPONSE_DUE));
+	assert_null(req.s[F_RESPONSE_DUE].ptr);
+	rq_free(&q);
+	/* ...but the recommendation itself is still needed. */
+	rq_init(&q);
+	head(&q, "recommend");
+	kv_str(&q, "ref", "2024/22");
+	kv_str(&q, "response_due", "2015-10-22");
 	assert_int_equal(rq_decode(&q, &req), -DOCKET_EBADREQ);
-	expect_err_names("response_due");
+	expect_err_names("recommendation");
 	rq_free(&q);
 
 	rq_init(&q);
@@ -729,32 +739,104 @@ static int meeting_at(const char *t)
 static void test_times(void **state)
 {
 	(void)state;
-	static const char *const good[] = {"2015-09-22T10:00:00Z", "2016-02-29T23:59:59Z",
-	                                   "2015-01-01T00:00:00Z"};
-	static const char *const bad[] = {
-	    "2015-09-22T10:00:00",
-	    "2015-09-22T10:00:00+01:00",
+	/* Section 4.1: Z, an offset of at most 14 hours, or nothing (office time); T or a space. */
+	static const char *const good[] = {
+	    "2015-09-22T10:00:00Z",
+	    "2016-02-29T23:59:59Z",
+	    "2015-01-01T00:00:00Z",
+	    "2000-01-01T00:00:00Z",
+	    "2100-12-31T23:59:59Z",
+	    "2015-09-22T10:00Z",
 	    "2015-09-22 10:00:00Z",
+	    "2015-09-22 10:00Z",
+	    "2015-09-22T10:00:00+01:00",
+	    "2015-09-22T10:00+01:00",
+	    "2015-09-22T10:00:00+00:00",
+	    "2015-09-22T10:00:00-00:00",
+	    "2015-09-22T10:00:00-05:30",
+	    "2015-09-22T10:00:00+05:45",
+	    "2015-09-22T10:00:00+14:00",
+	    "2015-09-22T10:00:00-14:00",
+	    /* Office time, with and without seconds. */
+	    "2015-09-22T10:00:00",
+	    "2015-09-22T10:00",
+	    "2015-09-22 10:00",
+	    "2015-09-22T23:59:59",
+	    /* Skipped or repeated office times are judged against the zone later, not here. */
+	    "2031-03-30T01:30",
+	    "2031-10-26T01:30",
+	};
+	static const char *const bad[] = {
 	    "2015-09-22t10:00:00Z",
 	    "2015-09-22T10:00:00z",
 	    "2015-09-22T24:00:00Z",
+	    "2015-09-22T24:00",
+	    "2015-09-22T23:60",
 	    "2015-09-22T10:60:00Z",
 	    "2015-09-22T10:00:60Z",
 	    "2015-09-22T10:00:00.000Z",
-	    "2015-09-22T10:00Z",
+	    "2015-09-22T10:00:00.5",
 	    "2015-09-22",
 	    "2015-02-29T10:00:00Z",
 	    "2015-09-22T1:00:00Z",
+	    "2015-09-22T10:0",
+	    "2015-09-22T10:00:0",
+	    "2015-09-22T10:00:",
 	    "2015-09-22T10:00:00ZZ",
+	    "2015-09-22T10:00:00Zx",
+	    "2015-09-22T10:00:00 ",
+	    "2015-09-22T10:00:00 Z",
+	    "2015-09-22T10:00:00\n",
+	    " 2015-09-22T10:00:00Z",
+	    "2015-09-22  10:00",
+	    "2015-09-22_10:00",
 	    "2015-13-22T10:00:00Z",
 	    "2015-09-22T10-00-00Z",
+	    "2015-09-22T10:00:00UTC",
+	    "2015-09-22T10:00:00 GMT",
+	    /* Offsets: at most 14 hours, always +HH:MM. */
+	    "2015-09-22T10:00:00+14:01",
+	    "2015-09-22T10:00:00-14:30",
+	    "2015-09-22T10:00:00+15:00",
+	    "2015-09-22T10:00:00+99:00",
+	    "2015-09-22T10:00:00+01:60",
+	    "2015-09-22T10:00:00+0100",
+	    "2015-09-22T10:00:00+01",
+	    "2015-09-22T10:00:00+1:00",
+	    "2015-09-22T10:00:00+01:00Z",
+	    "2015-09-22T10:00:00+01:00:00",
+	    /* Years 2000 to 2100 only. */
+	    "0000-01-01T00:00:00Z",
+	    "1999-12-31T23:59:59Z",
+	    "1999-12-31T23:59",
+	    "2101-01-01T00:00:00Z",
+	    "2101-01-01T00:00",
+	    "9999-12-31T23:59:59Z",
 	};
 	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
 		if (meeting_at(good[i]) != 0)
-			fail_msg("time %s refused", good[i]);
-	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+			fail_msg("time %s refused: %s", good[i], err);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		if (meeting_at(bad[i]) != -DOCKET_EBADREQ)
 			fail_msg("time %s accepted", bad[i]);
+		expect_err_names("starts_at");
+	}
+	/* meeting_move takes the same times. */
+	struct rq q;
+	struct request req;
+	rq_init(&q);
+	head(&q, "meeting_move");
+	kv_int(&q, "meeting", 4);
+	kv_str(&q, "starts_at", "2030-09-22 10:00");
+	assert_int_equal(rq_decode(&q, &req), 0);
+	expect_str(req.s[F_STARTS_AT], "2030-09-22 10:00");
+	rq_free(&q);
+	rq_init(&q);
+	head(&q, "meeting_move");
+	kv_int(&q, "meeting", 4);
+	kv_str(&q, "starts_at", "2101-09-22 10:00");
+	assert_int_equal(rq_decode(&q, &req), -DOCKET_EBADREQ);
+	rq_free(&q);
 }
 
 static int list_state(const char *st)
@@ -833,6 +915,17 @@ static int get_ref(const char *ref, size_t len)
 	return rc;
 }
 
+/* Decode {get, ref}; req points into the bytes of last, valid until the next call. */
+static int decode_ref(const char *ref, size_t len, struct request *req)
+{
+	free_last(NULL);
+	rq_init(&last);
+	last_live = 1;
+	head(&last, "get");
+	kv_strn(&last, "ref", ref, len);
+	return rq_decode(&last, req);
+}
+
 static void test_ref(void **state)
 {
 	(void)state;
@@ -876,7 +969,10 @@ static void test_ref_c1_controls(void **state)
 	(void)state;
 	assert_int_equal(get_ref("\x61\xc2\x85\x62", 4), -DOCKET_EBADREQ); /* NEL */
 	assert_int_equal(get_ref("\x61\xc2\x9b\x62", 4), -DOCKET_EBADREQ); /* CSI */
-	assert_int_equal(get_ref("\x61\xc2\xa0\x62", 4), 0);               /* NBSP is not one */
+	/* NBSP is not one: it is a space, which the canonical form makes plain (section 4.1). */
+	struct request req;
+	assert_int_equal(decode_ref("\x61\xc2\xa0\x62", 4, &req), 0);
+	expect_str(req.s[F_REF], "a b");
 }
 
 static void test_lines_and_text(void **state)
@@ -987,6 +1083,424 @@ static void test_string_limits(void **state)
 	assert_int_equal(rq_decode(&q, &req), -DOCKET_ETOOLARGE);
 	expect_err_names("panel");
 	rq_free(&q);
+}
+
+/* Section 4.1: one canonical form, whatever white space and composition the client sent. */
+static void test_ref_normalised(void **state)
+{
+	(void)state;
+	struct request req;
+	static const struct {
+		const char *sent, *canonical;
+	} same[] = {
+	    {" 35 - 2015 ", "35 - 2015"},
+	    {"35 - 2015   ", "35 - 2015"},
+	    {"\t35 - 2015\t", "35 - 2015"},
+	    {"\xc2\xa0"
+	     "35 - 2015"
+	     "\xc2\xa0",
+	     "35 - 2015"}, /* NBSP at the ends */
+	    {"\xe2\x80\x83"
+	     "35 - 2015"
+	     "\xe3\x80\x80",
+	     "35 - 2015"}, /* em and ideographic */
+	    {"35\xc2\xa0-\xc2\xa0"
+	     "2015",
+	     "35 - 2015"}, /* NBSP inside */
+	    {"35\xe2\x80\xaf-\xe2\x80\x89"
+	     "2015",
+	     "35 - 2015"}, /* narrow and thin */
+	    {"Caf"
+	     "e\xcc\x81",
+	     "Caf\xc3\xa9"}, /* NFD to NFC */
+	    {" Caf"
+	     "e\xcc\x81 2015 ",
+	     "Caf\xc3\xa9 2015"},
+	    {"A\xcc\x8a"
+	     "2015",
+	     "\xc3\x85"
+	     "2015"},                     /* A + ring: Å */
+	    {"\xe2\x84\xab", "\xc3\x85"}, /* Angstrom sign: Å */
+	};
+	for (size_t i = 0; i < sizeof same / sizeof same[0]; i++) {
+		if (decode_ref(same[i].sent, strlen(same[i].sent), &req) != 0)
+			fail_msg("ref case %zu refused: %s", i, err);
+		expect_str(req.s[F_REF], same[i].canonical);
+		/* The canonical form lives in the request, not in the bytes received. */
+		assert_true(req.s[F_REF].ptr >= req.refs[0] &&
+		            req.s[F_REF].ptr < req.refs[0] + sizeof req.refs[0]);
+	}
+	/* Two inner spaces are two: only the ends are trimmed. */
+	assert_int_equal(decode_ref("35  -  2015", 11, &req), 0);
+	expect_str(req.s[F_REF], "35  -  2015");
+
+	/* A ref already canonical is not copied. */
+	assert_int_equal(decode_ref("35 - 2015", 9, &req), 0);
+	expect_str(req.s[F_REF], "35 - 2015");
+	assert_true(req.s[F_REF].ptr > last.whole.data &&
+	            req.s[F_REF].ptr < last.whole.data + last.whole.size);
+
+	/* Up to 256 bytes may be sent, as long as 64 remain. */
+	char padded[300];
+	memset(padded, ' ', sizeof padded);
+	memset(padded + 96, 'R', 64);
+	assert_int_equal(decode_ref(padded, 256, &req), 0);
+	assert_int_equal(req.s[F_REF].len, 64);
+	assert_int_equal(req.s[F_REF].ptr[0], 'R');
+	assert_int_equal(req.s[F_REF].ptr[63], 'R');
+	assert_int_equal(decode_ref(padded, 257, &req), -DOCKET_EBADREQ);
+	expect_err_names("ref");
+	memset(padded + 96, 'R', 65);
+	assert_int_equal(decode_ref(padded, 256, &req), -DOCKET_EBADREQ);
+	expect_err_names("64");
+
+	/* after is normalised the same way, into a buffer of its own. */
+	free_last(NULL);
+	rq_init(&last);
+	last_live = 1;
+	head(&last, "list");
+	kv_str(&last, "after",
+	       " 35\xc2\xa0-\xc2\xa0"
+	       "2015\t");
+	assert_int_equal(rq_decode(&last, &req), 0);
+	expect_str(req.s[F_AFTER], "35 - 2015");
+	assert_true(req.s[F_AFTER].ptr >= req.refs[1] &&
+	            req.s[F_AFTER].ptr < req.refs[1] + sizeof req.refs[1]);
+
+	/* The reminders query names a decision by ref, canonical too. */
+	free_last(NULL);
+	rq_init(&last);
+	last_live = 1;
+	head(&last, "reminders");
+	kv_str(&last, "ref", " 35 - 2015 ");
+	assert_int_equal(rq_decode(&last, &req), 0);
+	expect_str(req.s[F_REF], "35 - 2015");
+}
+
+static void test_ref_refused(void **state)
+{
+	(void)state;
+	struct request req;
+	static const struct {
+		const char *s;
+		size_t n;
+		const char *names; /* what the message must name */
+	} bad[] = {
+	    {"35\x01 - 2015", 10, "U+0001"},
+	    {"35\x1f - 2015", 10, "U+001F"},
+	    {"35\x7f - 2015", 10, "U+007F"},
+	    {"35\xc2\x80 - 2015", 11, "U+0080"},
+	    {"35\xc2\x9f - 2015", 11, "U+009F"},
+	    {"35\xe2\x80\xa8 - 2015", 12, "U+2028"},
+	    {"35\xe2\x80\xa9 - 2015", 12, "U+2029"},
+	    {"35\xe2\x80\x8b - 2015", 12, "U+200B"},
+	    {"\xef\xbb\xbf"
+	     "35 - 2015",
+	     12, "U+FEFF"},
+	    {"35 -\xe2\x80\x8d"
+	     "2015",
+	     11, "U+200D"},
+	    {"35 - 2015\xc2\xad", 11, "U+00AD"},
+	    {"35\n- 2015", 9, "U+000A"},
+	    {"35\t- 2015", 9, "U+0009"},
+	    {"35\0- 2015", 9, "U+0000"},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		if (decode_ref(bad[i].s, bad[i].n, &req) != -DOCKET_EBADREQ)
+			fail_msg("ref case %zu (%s) accepted", i, bad[i].names);
+		expect_err_names("'ref'");
+		expect_err_names(bad[i].names);
+	}
+	/* Empty, or nothing but white space. */
+	static const char *const blank[] = {" ", "   ", "\t", "\xc2\xa0", " \xe3\x80\x80 ", "\n"};
+	for (size_t i = 0; i < sizeof blank / sizeof blank[0]; i++) {
+		if (decode_ref(blank[i], strlen(blank[i]), &req) != -DOCKET_EBADREQ)
+			fail_msg("blank ref case %zu accepted", i);
+		expect_err_names("ref");
+	}
+	/* Not UTF-8. */
+	assert_int_equal(decode_ref("35 \xff 2015", 9, &req), -DOCKET_EBADREQ);
+	assert_int_equal(decode_ref("35 \xc0\xa0 2015", 10, &req), -DOCKET_EBADREQ);
+	assert_int_equal(decode_ref("\xed\xa0\x80", 3, &req), -DOCKET_EBADREQ);
+	/* Over 64 bytes once normalised: 33 two-byte characters. */
+	char e[80];
+	for (int i = 0; i < 33; i++)
+		memcpy(e + 2 * i, "\xc3\xa9", 2);
+	assert_int_equal(decode_ref(e, 64, &req), 0);
+	assert_int_equal(decode_ref(e, 66, &req), -DOCKET_EBADREQ);
+	/* 32 decomposed characters are 96 bytes sent but 64 once composed. */
+	char nfd[96];
+	for (int i = 0; i < 32; i++)
+		memcpy(nfd + 3 * i, "e\xcc\x81", 3);
+	assert_int_equal(decode_ref(nfd, 96, &req), 0);
+	assert_int_equal(req.s[F_REF].len, 64);
+	assert_memory_equal(req.s[F_REF].ptr, e, 64);
+}
+
+/*
+ * Decode {v: 1, op, pairs...}: each pair "key=value", a value "#n" sent as
+ * the integer n. req points into last, valid until the next call.
+ */
+static int op_with(const char *op, const char *const *pairs, size_t n, struct request *req)
+{
+	free_last(NULL);
+	rq_init(&last);
+	last_live = 1;
+	head(&last, op);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(pairs[i], '=');
+		assert_non_null(eq);
+		char k[32];
+		assert_true((size_t)(eq - pairs[i]) < sizeof k);
+		memcpy(k, pairs[i], (size_t)(eq - pairs[i]));
+		k[eq - pairs[i]] = '\0';
+		if (eq[1] == '#')
+			kv_int(&last, k, strtoll(eq + 2, NULL, 10));
+		else
+			kv_str(&last, k, eq + 1);
+	}
+	return rq_decode(&last, req);
+}
+
+#define OP_WITH(op, req, ...)                                                                      \
+	op_with((op), (const char *const[]){__VA_ARGS__},                                          \
+	        sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *), (req))
+
+static void expect_ok(int rc)
+{
+	if (rc != 0)
+		fail_msg("refused (%d): %s", rc, err);
+}
+
+static void expect_bad(int rc, const char *names)
+{
+	if (rc != -DOCKET_EBADREQ)
+		fail_msg("gave %d, expected bad_request naming '%s'", rc, names);
+	expect_err_names(names);
+}
+
+/* Business dates (section 4.2): each a date, on its own command only. */
+static void test_business_dates(void **state)
+{
+	(void)state;
+	struct request req;
+
+	expect_ok(OP_WITH("endorse", &req, "ref=2024/22", "decided_on=2024-03-31"));
+	assert_true(req.present & BIT(F_DECIDED_ON));
+	expect_str(req.s[F_DECIDED_ON], "2024-03-31");
+	expect_ok(OP_WITH("endorse", &req, "ref=2024/22"));
+	assert_false(req.present & BIT(F_DECIDED_ON));
+
+	expect_ok(OP_WITH("publish", &req, "ref=2024/22", "published_on=2024-04-02",
+	                  "restriction=full", "restriction_reason=legal advice",
+	                  "review_date=2025-04-02"));
+	expect_str(req.s[F_PUBLISHED_ON], "2024-04-02");
+	expect_str(req.s[F_REVIEW_DATE], "2025-04-02");
+
+	expect_ok(OP_WITH("note", &req, "ref=2024/22", "noted_on=2024-06-10", "comment=noted"));
+	expect_str(req.s[F_NOTED_ON], "2024-06-10");
+	expect_ok(OP_WITH("note", &req, "ref=2024/22"));
+
+	expect_ok(OP_WITH("recommend", &req, "ref=2024/22", "recommendation=Publish it.",
+	                  "recommended_on=2024-06-10", "response_due=2024-07-08"));
+	expect_str(req.s[F_RECOMMENDED_ON], "2024-06-10");
+	expect_str(req.s[F_RESPONSE_DUE], "2024-07-08");
+
+	expect_ok(OP_WITH("respond", &req, "ref=2024/22", "response=Done.",
+	                  "responded_on=2024-07-01", "expect_version=#9", "idem=k"));
+	expect_str(req.s[F_RESPONDED_ON], "2024-07-01");
+	assert_true(req.n[F_EXPECT_VERSION] == 9);
+
+	/* Each is a real date of 2000 to 2100, and never a time. */
+	static const char *const fields[][3] = {
+	    {"endorse", "decided_on", NULL},
+	    {"publish", "published_on", NULL},
+	    {"note", "noted_on", NULL},
+	    {"recommend", "recommended_on", "recommendation=r"},
+	    {"respond", "responded_on", "response=r"},
+	    {"set_response_due", "response_due", NULL},
+	    {"set_review_date", "review_date", NULL},
+	};
+	static const char *const bad[] = {
+	    "2015-02-29",           "2016-13-01", "1999-12-31", "2101-01-01",  "0000-01-01",
+	    "2024-03-31T00:00:00Z", "2024-3-31",  "31/03/2024", " 2024-03-31", "2024-03-31 "};
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *op = fields[i][0];
+		char good[64], kv[64];
+		snprintf(good, sizeof good, "%s=2100-12-31", fields[i][1]);
+		const char *extra = fields[i][2] ? fields[i][2] : "expect_version=#1";
+		expect_ok(OP_WITH(op, &req, "ref=2024/22", good, extra));
+		snprintf(good, sizeof good, "%s=2000-01-01", fields[i][1]);
+		expect_ok(OP_WITH(op, &req, "ref=2024/22", good, extra));
+		for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+			snprintf(kv, sizeof kv, "%s=%s", fields[i][1], bad[k]);
+			expect_bad(OP_WITH(op, &req, "ref=2024/22", kv, extra), fields[i][1]);
+		}
+	}
+
+	/* A date belongs to the command that sets it. */
+	expect_bad(OP_WITH("submit", &req, "ref=2024/22", "decided_on=2024-03-31"), "decided_on");
+	expect_bad(OP_WITH("publish", &req, "ref=2024/22", "decided_on=2024-03-31"), "decided_on");
+	expect_bad(OP_WITH("endorse", &req, "ref=2024/22", "published_on=2024-03-31"),
+	           "published_on");
+	expect_bad(OP_WITH("report", &req, "ref=2024/22", "reported_on=2024-03-31"), "reported_on");
+	expect_bad(
+	    OP_WITH("recommend", &req, "ref=2024/22", "recommendation=r", "noted_on=2024-03-31"),
+	    "noted_on");
+	expect_bad(OP_WITH("note", &req, "ref=2024/22", "responded_on=2024-03-31"), "responded_on");
+	/* A date is a string. */
+	expect_bad(OP_WITH("endorse", &req, "ref=2024/22", "decided_on=#20240331"), "decided_on");
+}
+
+/* The commands revision 2 added, and what each takes and needs. */
+static void test_new_ops(void **state)
+{
+	(void)state;
+	struct request req;
+
+	expect_ok(OP_WITH("set_response_due", &req, "ref=2024/22", "response_due=2024-08-01",
+	                  "expect_version=#3", "idem=k"));
+	assert_int_equal(req.op, OP_SET_RESPONSE_DUE);
+	expect_str(req.s[F_RESPONSE_DUE], "2024-08-01");
+	expect_bad(OP_WITH("set_response_due", &req, "ref=2024/22"), "response_due");
+	expect_bad(OP_WITH("set_response_due", &req, "response_due=2024-08-01"), "ref");
+	expect_bad(OP_WITH("set_response_due", &req, "ref=2024/22", "response_due=2024-08-01",
+	                   "review_date=2024-08-01"),
+	           "review_date");
+	expect_bad(OP_WITH("set_response_due", &req, "ref=2024/22", "response_due=2024-08-01",
+	                   "comment=c"),
+	           "comment");
+
+	expect_ok(OP_WITH("set_review_date", &req, "ref=2024/22", "review_date=2025-01-31",
+	                  "expect_version=#3", "idem=k"));
+	assert_int_equal(req.op, OP_SET_REVIEW_DATE);
+	expect_str(req.s[F_REVIEW_DATE], "2025-01-31");
+	expect_bad(OP_WITH("set_review_date", &req, "ref=2024/22"), "review_date");
+	expect_bad(OP_WITH("set_review_date", &req, "ref=2024/22", "review_date=2025-01-31",
+	                   "restriction=part"),
+	           "restriction");
+
+	expect_ok(OP_WITH("meeting_postpone", &req, "meeting=#5", "reason=Not quorate",
+	                  "expect_version=#2", "idem=k"));
+	assert_int_equal(req.op, OP_MEETING_POSTPONE);
+	assert_true(req.n[F_MEETING] == 5);
+	expect_str(req.s[F_REASON], "Not quorate");
+	expect_ok(OP_WITH("meeting_postpone", &req, "meeting=#5"));
+	expect_bad(OP_WITH("meeting_postpone", &req, "reason=r"), "meeting");
+	expect_bad(OP_WITH("meeting_postpone", &req, "meeting=#5", "starts_at=2030-01-01T10:00Z"),
+	           "starts_at");
+
+	expect_ok(OP_WITH("meeting_held", &req, "meeting=#5", "expect_version=#2", "idem=k"));
+	assert_int_equal(req.op, OP_MEETING_HELD);
+	expect_bad(OP_WITH("meeting_held", &req, "expect_version=#2"), "meeting");
+	expect_bad(OP_WITH("meeting_held", &req, "meeting=#5", "reason=r"), "reason");
+	expect_bad(OP_WITH("meeting_held", &req, "meeting=#5", "starts_at=2030-01-01T10:00Z"),
+	           "starts_at");
+
+	/* meeting_cancel takes a reason since revision 2. */
+	expect_ok(OP_WITH("meeting_cancel", &req, "meeting=#5", "reason=Panel dissolved"));
+	expect_str(req.s[F_REASON], "Panel dissolved");
+	expect_bad(
+	    OP_WITH("meeting_add", &req, "panel=p", "starts_at=2030-01-01T10:00Z", "reason=r"),
+	    "reason");
+	expect_bad(OP_WITH("meeting_cancel", &req, "meeting=#-1"), "meeting");
+
+	/* Queries: no idem, no expect_version. */
+	expect_ok(OP_WITH("agenda", &req, "meeting=#5"));
+	assert_int_equal(req.op, OP_AGENDA);
+	assert_true(req.n[F_MEETING] == 5);
+	expect_ok(op_with("agenda", NULL, 0, &req));
+	assert_true(req.present == 0);
+	expect_bad(OP_WITH("agenda", &req, "ref=2024/22"), "ref");
+	expect_bad(OP_WITH("agenda", &req, "idem=k"), "idem");
+
+	expect_ok(OP_WITH("reminders", &req, "status=pending", "kind=meeting", "meeting=#5",
+	                  "limit=#10"));
+	assert_int_equal(req.op, OP_REMINDERS);
+	expect_str(req.s[F_STATUS], "pending");
+	expect_str(req.s[F_KIND], "meeting");
+	assert_true(req.n[F_LIMIT] == 10);
+	expect_ok(OP_WITH("reminders", &req, "ref=2024/22", "kind=review"));
+	expect_ok(op_with("reminders", NULL, 0, &req));
+	expect_bad(OP_WITH("reminders", &req, "within=#3"), "within");
+	expect_bad(OP_WITH("reminders", &req, "after=2024/22"), "after");
+	expect_bad(OP_WITH("reminders", &req, "expect_version=#1"), "expect_version");
+
+	expect_ok(OP_WITH("due", &req, "within=#0"));
+	assert_int_equal(req.op, OP_DUE);
+	assert_true(req.present == BIT(F_WITHIN));
+	assert_true(req.n[F_WITHIN] == 0);
+	expect_ok(OP_WITH("due", &req, "within=#3660"));
+	assert_true(req.n[F_WITHIN] == 3660);
+	expect_ok(op_with("due", NULL, 0, &req));
+	expect_bad(OP_WITH("due", &req, "within=#-1"), "within");
+	expect_bad(OP_WITH("due", &req, "within=28"), "within");
+	expect_bad(OP_WITH("due", &req, "limit=#5"), "limit");
+
+	expect_ok(op_with("info", NULL, 0, &req));
+	assert_int_equal(req.op, OP_INFO);
+	assert_true(req.present == 0);
+	expect_bad(OP_WITH("info", &req, "ref=2024/22"), "ref");
+	expect_bad(OP_WITH("info", &req, "meeting=#1"), "meeting");
+
+	/* list takes sort beside state, limit and after. */
+	expect_ok(
+	    OP_WITH("list", &req, "sort=decided", "state=published", "limit=#5", "after=2024/22"));
+	expect_str(req.s[F_SORT], "decided");
+	expect_bad(OP_WITH("list", &req, "kind=meeting"), "kind");
+	expect_bad(OP_WITH("get", &req, "ref=2024/22", "sort=ref"), "sort");
+}
+
+/* The enumerations revision 2 added: sort, status, kind. */
+static void test_new_enums(void **state)
+{
+	(void)state;
+	struct request req;
+	static const char *const sorts[] = {"ref", "decided"};
+	for (size_t i = 0; i < 2; i++) {
+		char kv[32];
+		snprintf(kv, sizeof kv, "sort=%s", sorts[i]);
+		expect_ok(OP_WITH("list", &req, kv));
+		expect_str(req.s[F_SORT], sorts[i]);
+	}
+	static const char *const bad_sorts[] = {"Ref", "decided_on", "date", "ref ", "state", "re"};
+	for (size_t i = 0; i < sizeof bad_sorts / sizeof bad_sorts[0]; i++) {
+		char kv[32];
+		snprintf(kv, sizeof kv, "sort=%s", bad_sorts[i]);
+		expect_bad(OP_WITH("list", &req, kv), "sort");
+	}
+
+	static const char *const statuses[] = {"pending", "fired", "missed", "cancelled"};
+	for (size_t i = 0; i < 4; i++) {
+		char kv[32];
+		snprintf(kv, sizeof kv, "status=%s", statuses[i]);
+		expect_ok(OP_WITH("reminders", &req, kv));
+		expect_str(req.s[F_STATUS], statuses[i]);
+	}
+	static const char *const bad_statuses[] = {"Pending", "due",       "canceled",
+	                                           "held",    "scheduled", "fire"};
+	for (size_t i = 0; i < sizeof bad_statuses / sizeof bad_statuses[0]; i++) {
+		char kv[32];
+		snprintf(kv, sizeof kv, "status=%s", bad_statuses[i]);
+		expect_bad(OP_WITH("reminders", &req, kv), "status");
+	}
+
+	static const char *const kinds[] = {"meeting", "response", "review"};
+	for (size_t i = 0; i < 3; i++) {
+		char kv[32];
+		snprintf(kv, sizeof kv, "kind=%s", kinds[i]);
+		expect_ok(OP_WITH("reminders", &req, kv));
+		expect_str(req.s[F_KIND], kinds[i]);
+	}
+	static const char *const bad_kinds[] = {"Meeting", "reminder", "responses", "decision"};
+	for (size_t i = 0; i < sizeof bad_kinds / sizeof bad_kinds[0]; i++) {
+		char kv[32];
+		snprintf(kv, sizeof kv, "kind=%s", bad_kinds[i]);
+		expect_bad(OP_WITH("reminders", &req, kv), "kind");
+	}
+	/* An enumeration is a string. */
+	expect_bad(OP_WITH("reminders", &req, "kind=#1"), "kind");
+	expect_bad(OP_WITH("list", &req, "sort=#0"), "sort");
 }
 
 /* The body spans, joined. */
@@ -1158,6 +1672,11 @@ int main(void)
 	    cmocka_unit_test(test_enums),
 	    cmocka_unit_test(test_ref),
 	    cmocka_unit_test(test_ref_c1_controls),
+	    cmocka_unit_test(test_ref_normalised),
+	    cmocka_unit_test(test_ref_refused),
+	    cmocka_unit_test(test_business_dates),
+	    cmocka_unit_test(test_new_ops),
+	    cmocka_unit_test(test_new_enums),
 	    cmocka_unit_test(test_lines_and_text),
 	    cmocka_unit_test(test_utf8),
 	    cmocka_unit_test(test_string_limits),

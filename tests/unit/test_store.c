@@ -18,6 +18,20 @@
 #include "proto.h"
 #include "store.h"
 #include "store_int.h" /* the store's own connection, for its per-connection pragmas */
+#include "ref.h"
+#include "tz.h"
+
+/* The office's zone, for the dates the migration gives older records. */
+static const struct tz *zone(void)
+{
+	static struct tz *z;
+	if (!z && tz_open(&z, "Europe/London") < 0)
+		fail_msg("no Europe/London zone");
+	return z;
+}
+
+/* Version 1's nine triggers, and version 2's two on reminders (never deleted, never replaced). */
+#define STORE_TRIGGERS 11
 
 struct fx {
 	char dir[64];
@@ -82,7 +96,7 @@ expect_str(struct str got, const char *want)
 
 static void open_store(struct fx *f)
 {
-	int rc = store_open(&f->s, f->path, f->err, sizeof f->err);
+	int rc = store_open(&f->s, f->path, zone(), f->err, sizeof f->err);
 	if (rc != 0)
 		fail_msg("store_open: %d: %s", rc, f->err);
 	assert_non_null(f->s);
@@ -180,9 +194,9 @@ static void test_open_creates_schema(void **state)
 	char buf[64];
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_string_equal(raw_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
-	static const char *const tables[] = {"decisions", "events", "meetings", "items",
-	                                     "idempotency"};
-	for (size_t i = 0; i < 5; i++) {
+	static const char *const tables[] = {"decisions", "events",      "meetings",
+	                                     "items",     "idempotency", "reminders"};
+	for (size_t i = 0; i < 6; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql,
 		         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
@@ -190,7 +204,7 @@ static void test_open_creates_schema(void **state)
 		assert_int_equal(raw_int(db, sql), 1);
 	}
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
-	                 9);
+	                 STORE_TRIGGERS);
 	sqlite3_close(db);
 
 	/* synchronous and foreign_keys belong to a connection: ask the store's own. */
@@ -212,7 +226,7 @@ static void test_reopen_keeps_data(void **state)
 	assert_int_equal(store_commit(f->s), 0);
 	struct meeting m = {.panel = S("Kent and Medway Police and Crime Panel"),
 	                    .starts_at = S("2015-09-22T09:00:00Z"),
-	                    .status = S("scheduled"),
+	                    .status = MS_SCHEDULED,
 	                    .version = 1};
 	assert_int_equal(store_meeting_insert(f->s, &m), 0);
 	struct str req, res;
@@ -249,7 +263,7 @@ static void test_newer_schema_refused(void **state)
 
 	struct store *s = (struct store *)1;
 	f->err[0] = '\0';
-	assert_int_equal(store_open(&s, f->path, f->err, sizeof f->err), -DOCKET_ESTORAGE);
+	assert_int_equal(store_open(&s, f->path, zone(), f->err, sizeof f->err), -DOCKET_ESTORAGE);
 	assert_null(s);
 	assert_true(strlen(f->err) > 0);
 	char v[16];
@@ -269,7 +283,7 @@ static void expect_refused(struct fx *f)
 {
 	struct store *s = (struct store *)1;
 	f->err[0] = '\0';
-	int rc = store_open(&s, f->path, f->err, sizeof f->err);
+	int rc = store_open(&s, f->path, zone(), f->err, sizeof f->err);
 	assert_int_equal(rc, -DOCKET_ESTORAGE);
 	assert_null(s);
 	assert_true(strlen(f->err) > 0);
@@ -324,7 +338,7 @@ static void expect_migrated(struct fx *f)
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_string_equal(raw_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
-	                 9);
+	                 STORE_TRIGGERS);
 	sqlite3_close(db);
 	/* And it works. */
 	struct decision d, got;
@@ -387,7 +401,7 @@ static int64_t add_item(struct fx *f, const char *starts_at, const char *code)
 {
 	struct meeting m = {.panel = S("Kent and Medway Police and Crime Panel"),
 	                    .starts_at = S(starts_at),
-	                    .status = S("scheduled"),
+	                    .status = MS_SCHEDULED,
 	                    .version = 1};
 	assert_int_equal(store_meeting_insert(f->s, &m), 0);
 	struct item it = {.meeting = m.id, .code = S(code), .subject = S("Key Decisions")};
@@ -429,6 +443,12 @@ static void test_decision_round_trip(void **state)
 	    [D_PUBLISHED_AT] = "2015-07-04T09:00:00.000Z",
 	    [D_REPORTED_AT] = "2015-09-22T11:00:00.000Z",
 	    [D_CLOSED_AT] = "2015-09-23T09:00:00.000Z",
+	    [D_DECIDED_ON] = "2015-07-03",
+	    [D_PUBLISHED_ON] = "2015-07-04",
+	    [D_REPORTED_ON] = "2015-09-22",
+	    [D_NOTED_ON] = "2015-09-23",
+	    [D_RECOMMENDED_ON] = "2015-09-24",
+	    [D_RESPONDED_ON] = "2015-09-25",
 	};
 	for (int i = 0; i < D_COUNT; i++) {
 		assert_non_null(vals[i]);
@@ -454,10 +474,11 @@ static void test_decision_round_trip(void **state)
 	assert_int_equal(got.cost_pence, -1);
 	assert_int_equal(got.item, 0);
 	expect_str(got.col[D_COST_TEXT], "");
-	static const int nil_cols[] = {D_RESTRICTION_REASON, D_REVIEW_DATE,  D_COMMENT,
-	                               D_RECOMMENDATION,     D_RESPONSE_DUE, D_RESPONSE,
-	                               D_SUBMITTED_AT,       D_ENDORSED_AT,  D_ENDORSED_BY,
-	                               D_PUBLISHED_AT,       D_REPORTED_AT,  D_CLOSED_AT};
+	static const int nil_cols[] = {
+	    D_RESTRICTION_REASON, D_REVIEW_DATE,    D_COMMENT,     D_RECOMMENDATION, D_RESPONSE_DUE,
+	    D_RESPONSE,           D_SUBMITTED_AT,   D_ENDORSED_AT, D_ENDORSED_BY,    D_PUBLISHED_AT,
+	    D_REPORTED_AT,        D_CLOSED_AT,      D_DECIDED_ON,  D_PUBLISHED_ON,   D_REPORTED_ON,
+	    D_NOTED_ON,           D_RECOMMENDED_ON, D_RESPONDED_ON};
 	for (size_t i = 0; i < sizeof nil_cols / sizeof nil_cols[0]; i++)
 		expect_str(got.col[nil_cols[i]], NULL);
 	sqlite3 *db = raw(f);
@@ -740,8 +761,9 @@ static void test_idempotency(void **state)
 }
 
 struct seen {
-	char refs[16][16];
-	int states[16];
+	char refs[32][24];
+	char decided[32][12]; /* decided_on, "" when nil */
+	int states[32];
 	int n;
 	int stop_after; /* 0: never */
 };
@@ -749,10 +771,14 @@ struct seen {
 static int collect(void *ctx, const struct decision *d)
 {
 	struct seen *s = ctx;
-	assert_true(s->n < 16);
+	assert_true(s->n < 32);
 	assert_true(d->ref.len < sizeof s->refs[0]);
 	memcpy(s->refs[s->n], d->ref.ptr, d->ref.len);
 	s->refs[s->n][d->ref.len] = '\0';
+	struct str on = d->col[D_DECIDED_ON];
+	assert_true(on.len < sizeof s->decided[0]);
+	memcpy(s->decided[s->n], on.ptr ? on.ptr : "", on.len);
+	s->decided[s->n][on.len] = '\0';
 	s->states[s->n] = d->state;
 	s->n++;
 	return s->stop_after && s->n == s->stop_after ? -DOCKET_EINTERNAL : 0;
@@ -764,6 +790,17 @@ static void expect_refs(const struct seen *s, const char *const *want, int n)
 		fail_msg("%d decisions listed, expected %d", s->n, n);
 	for (int i = 0; i < n; i++)
 		assert_string_equal(s->refs[i], want[i]);
+}
+
+/* A page in reference order after the reference after (NULL: from the start). */
+static int list_page(struct fx *f, int state, const char *after, int64_t limit, struct seen *s)
+{
+	unsigned char key[REF_KEY_MAX];
+	struct store_page page = {.state = state, .sort = SORT_REF, .limit = limit};
+	if (after)
+		page.after_key =
+		    (struct str){(const char *)key, (uint32_t)store_ref_key(S(after), key)};
+	return store_decision_list(f->s, &page, collect, s);
 }
 
 static void test_decision_list(void **state)
@@ -781,66 +818,61 @@ static void test_decision_list(void **state)
 	}
 	static const char *const all[] = {"D01", "D02", "D03", "D04", "D05", "D06", "D07"};
 	struct seen s = {0};
-	assert_int_equal(
-	    store_decision_list(f->s, ST_NONE, (struct str){NULL, 0}, 100, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, NULL, 100, &s), 0);
 	expect_refs(&s, all, 7);
 	assert_int_equal(s.states[2], ST_PUBLISHED);
 	assert_int_equal(s.states[5], ST_NOTED);
 
 	/* Pages of three. */
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_NONE, (struct str){NULL, 0}, 3, collect, &s),
-	                 0);
+	assert_int_equal(list_page(f, ST_NONE, NULL, 3, &s), 0);
 	expect_refs(&s, all, 3);
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_NONE, S("D03"), 3, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, "D03", 3, &s), 0);
 	expect_refs(&s, all + 3, 3);
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_NONE, S("D06"), 3, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, "D06", 3, &s), 0);
 	expect_refs(&s, all + 6, 1);
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_NONE, S("D07"), 3, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, "D07", 3, &s), 0);
 	assert_int_equal(s.n, 0);
-	/* after need not be a ref that exists. */
+	/* after need not be a ref that exists; numbers compare by value, so D035 is after D07. */
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_NONE, S("D035"), 2, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, "D035", 2, &s), 0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(list_page(f, ST_NONE, "D3", 2, &s), 0);
 	expect_refs(&s, all + 3, 2);
 
 	/* A state filter, alone and with after. */
 	static const char *const drafts[] = {"D01", "D02", "D04", "D05"};
 	memset(&s, 0, sizeof s);
-	assert_int_equal(
-	    store_decision_list(f->s, ST_DRAFT, (struct str){NULL, 0}, 100, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_DRAFT, NULL, 100, &s), 0);
 	expect_refs(&s, drafts, 4);
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_DRAFT, S("D02"), 1, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_DRAFT, "D02", 1, &s), 0);
 	expect_refs(&s, drafts + 2, 1);
 	static const char *const published[] = {"D03", "D07"};
 	memset(&s, 0, sizeof s);
-	assert_int_equal(
-	    store_decision_list(f->s, ST_PUBLISHED, (struct str){NULL, 0}, 100, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_PUBLISHED, NULL, 100, &s), 0);
 	expect_refs(&s, published, 2);
 	memset(&s, 0, sizeof s);
-	assert_int_equal(
-	    store_decision_list(f->s, ST_RESPONDED, (struct str){NULL, 0}, 100, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_RESPONDED, NULL, 100, &s), 0);
 	assert_int_equal(s.n, 0);
 
 	/* The filter of one call does not stick to the next. */
 	memset(&s, 0, sizeof s);
-	assert_int_equal(
-	    store_decision_list(f->s, ST_NONE, (struct str){NULL, 0}, 100, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, NULL, 100, &s), 0);
 	assert_int_equal(s.n, 7);
 
 	/* The callback can stop the walk with its own code. */
 	memset(&s, 0, sizeof s);
 	s.stop_after = 2;
-	assert_int_equal(
-	    store_decision_list(f->s, ST_NONE, (struct str){NULL, 0}, 100, collect, &s),
-	    -DOCKET_EINTERNAL);
+	assert_int_equal(list_page(f, ST_NONE, NULL, 100, &s), -DOCKET_EINTERNAL);
 	assert_int_equal(s.n, 2);
 	/* ...and the statement is reusable afterwards. */
 	memset(&s, 0, sizeof s);
-	assert_int_equal(store_decision_list(f->s, ST_NONE, S("D05"), 100, collect, &s), 0);
+	assert_int_equal(list_page(f, ST_NONE, "D05", 100, &s), 0);
 	expect_refs(&s, all + 5, 2);
 }
 
@@ -947,11 +979,11 @@ static void test_meetings_and_items(void **state)
 	struct meeting later = {.panel = S("Kent and Medway Police and Crime Panel"),
 	                        .starts_at = S("2015-11-03T10:00:00Z"),
 	                        .venue = S("Sessions House, Maidstone"),
-	                        .status = S("scheduled"),
+	                        .status = MS_SCHEDULED,
 	                        .version = 1};
 	struct meeting sooner = {.panel = S("Kent and Medway Police and Crime Panel"),
 	                         .starts_at = S("2015-09-22T10:00:00Z"),
-	                         .status = S("scheduled"),
+	                         .status = MS_SCHEDULED,
 	                         .version = 1};
 	assert_int_equal(store_meeting_insert(f->s, &later), 0);
 	assert_int_equal(store_meeting_insert(f->s, &sooner), 0);
@@ -964,7 +996,7 @@ static void test_meetings_and_items(void **state)
 	expect_str(m.panel, "Kent and Medway Police and Crime Panel");
 	expect_str(m.starts_at, "2015-09-22T10:00:00Z");
 	expect_str(m.venue, NULL);
-	expect_str(m.status, "scheduled");
+	assert_int_equal(m.status, MS_SCHEDULED);
 	assert_int_equal(m.version, 1);
 	assert_int_equal(store_meeting_get(f->s, later.id, &f->a, &m), 0);
 	expect_str(m.venue, "Sessions House, Maidstone");
@@ -979,7 +1011,7 @@ static void test_meetings_and_items(void **state)
 
 	/* Moving the sooner one past the later one changes the order. */
 	sooner.starts_at = S("2015-12-01T10:00:00Z");
-	sooner.status = S("scheduled");
+	sooner.status = MS_SCHEDULED;
 	sooner.venue = S("County Hall");
 	sooner.version = 2;
 	assert_int_equal(store_meeting_update(f->s, &sooner), 0);
@@ -1092,6 +1124,1061 @@ static void test_meetings_and_items(void **state)
 	expect_str(it.to, "The Panel");
 }
 
+/*
+ * Version 1's schema as docket 0.1.0 created it: migrations[0] of
+ * daemon/store.c, which never changes once shipped. A copy, so that a change
+ * to it there shows up here as a failure rather than passing unnoticed.
+ */
+static const char v1_schema[] =
+    "CREATE TABLE meetings ("
+    "  id INTEGER PRIMARY KEY,"
+    "  panel TEXT NOT NULL,"
+    "  starts_at TEXT NOT NULL,"
+    "  venue TEXT,"
+    "  status TEXT NOT NULL,"
+    "  version INTEGER NOT NULL);"
+    "CREATE TABLE items ("
+    "  id INTEGER PRIMARY KEY,"
+    "  meeting INTEGER NOT NULL REFERENCES meetings(id),"
+    "  code TEXT NOT NULL,"
+    "  subject TEXT NOT NULL,"
+    "  period_start TEXT, period_end TEXT, from_text TEXT, to_text TEXT);"
+    "CREATE INDEX items_meeting ON items(meeting);"
+    "CREATE TABLE decisions ("
+    "  ref TEXT PRIMARY KEY,"
+    "  state TEXT NOT NULL,"
+    "  version INTEGER NOT NULL,"
+    "  cost_pence INTEGER,"
+    "  item INTEGER REFERENCES items(id),"
+    "  title TEXT NOT NULL, text TEXT NOT NULL, justification TEXT NOT NULL,"
+    "  decision_maker TEXT NOT NULL, category TEXT NOT NULL, cost_text TEXT,"
+    "  author TEXT NOT NULL, restriction TEXT NOT NULL,"
+    "  restriction_reason TEXT, review_date TEXT, comment TEXT,"
+    "  recommendation TEXT, response_due TEXT, response TEXT,"
+    "  drafted_at TEXT NOT NULL, submitted_at TEXT, endorsed_at TEXT, endorsed_by TEXT,"
+    "  published_at TEXT, reported_at TEXT, closed_at TEXT);"
+    "CREATE INDEX decisions_state ON decisions(state, ref);"
+    "CREATE INDEX decisions_item ON decisions(item) WHERE item IS NOT NULL;"
+    "CREATE TABLE events ("
+    "  seq INTEGER PRIMARY KEY,"
+    "  ts TEXT NOT NULL,"
+    "  type TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  ref TEXT, meeting INTEGER, item INTEGER,"
+    "  body BLOB NOT NULL);"
+    "CREATE INDEX events_ref ON events(ref, seq) WHERE ref IS NOT NULL;"
+    "CREATE TABLE idempotency ("
+    "  principal TEXT NOT NULL,"
+    "  key TEXT NOT NULL,"
+    "  request BLOB NOT NULL,"
+    "  result BLOB NOT NULL,"
+    "  pairs INTEGER NOT NULL,"
+    "  PRIMARY KEY (principal, key)) WITHOUT ROWID;"
+    "CREATE TRIGGER decisions_keep BEFORE DELETE ON decisions"
+    "  BEGIN SELECT RAISE(ABORT, 'decisions are never deleted'); END;"
+    "CREATE TRIGGER meetings_keep BEFORE DELETE ON meetings"
+    "  BEGIN SELECT RAISE(ABORT, 'meetings are never deleted'); END;"
+    "CREATE TRIGGER items_keep BEFORE DELETE ON items"
+    "  BEGIN SELECT RAISE(ABORT, 'items are never deleted'); END;"
+    "CREATE TRIGGER events_keep BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are never deleted'); END;"
+    "CREATE TRIGGER events_fixed BEFORE UPDATE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'events are never changed'); END;"
+    "CREATE TRIGGER events_no_replace BEFORE INSERT ON events"
+    "  WHEN EXISTS (SELECT 1 FROM events WHERE seq = NEW.seq)"
+    "  BEGIN SELECT RAISE(ABORT, 'events are never replaced'); END;"
+    "CREATE TRIGGER decisions_no_replace BEFORE INSERT ON decisions"
+    "  WHEN EXISTS (SELECT 1 FROM decisions WHERE ref = NEW.ref)"
+    "  BEGIN SELECT RAISE(ABORT, 'decisions are never replaced'); END;"
+    "CREATE TRIGGER meetings_no_replace BEFORE INSERT ON meetings"
+    "  WHEN EXISTS (SELECT 1 FROM meetings WHERE id = NEW.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'meetings are never replaced'); END;"
+    "CREATE TRIGGER items_no_replace BEFORE INSERT ON items"
+    "  WHEN EXISTS (SELECT 1 FROM items WHERE id = NEW.id)"
+    "  BEGIN SELECT RAISE(ABORT, 'items are never replaced'); END;";
+
+static void raw_exec(sqlite3 *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%.80s: %s", sql, msg ? msg : "?");
+}
+
+/* A decision as docketd 0.1.0 stored it: record times only, no business dates. */
+struct v1_decision {
+	const char *ref, *state;
+	int64_t item; /* 0: none */
+	const char *endorsed_at, *published_at, *reported_at, *closed_at;
+	const char *restriction, *review_date, *response_due;
+};
+
+static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static void v1_insert(sqlite3 *db, const struct v1_decision *d)
+{
+	static const char sql[] =
+	    "INSERT INTO decisions (ref, state, version, item, title, text, justification,"
+	    " decision_maker, category, author, restriction, restriction_reason, review_date,"
+	    " recommendation, response_due, drafted_at, submitted_at, endorsed_at, endorsed_by,"
+	    " published_at, reported_at, closed_at)"
+	    " VALUES (?1, ?2, 5, ?3, 'Body worn cameras', 'The text.', 'Reasons.', 'pcc', 'spend',"
+	    " 'alice', coalesce(?4, 'none'), CASE WHEN ?5 IS NOT NULL THEN 'sensitive' END, ?5,"
+	    " CASE WHEN ?6 IS NOT NULL THEN 'Publish it.' END, ?6, '2015-06-01T09:00:00.000Z',"
+	    " CASE WHEN ?7 IS NOT NULL THEN '2015-06-02T09:00:00.000Z' END, ?7,"
+	    " CASE WHEN ?7 IS NOT NULL THEN 'Ann Barnes' END, ?8, ?9, ?10)";
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(db));
+	bind_opt(st, 1, d->ref);
+	bind_opt(st, 2, d->state);
+	if (d->item)
+		sqlite3_bind_int64(st, 3, d->item);
+	bind_opt(st, 4, d->restriction);
+	bind_opt(st, 5, d->review_date);
+	bind_opt(st, 6, d->response_due);
+	bind_opt(st, 7, d->endorsed_at);
+	bind_opt(st, 8, d->published_at);
+	bind_opt(st, 9, d->reported_at);
+	bind_opt(st, 10, d->closed_at);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		fail_msg("v1 decision %s: %s", d->ref, sqlite3_errmsg(db));
+	sqlite3_finalize(st);
+}
+
+/* A version-1 database: its schema, the rows, user_version 1, in WAL mode like docketd's. */
+static void make_v1(struct fx *f, const struct v1_decision *ds, size_t n, const char *more_sql)
+{
+	sqlite3 *db = raw(f);
+	raw_exec(db, "PRAGMA journal_mode = WAL");
+	raw_exec(db, "BEGIN");
+	raw_exec(db, v1_schema);
+	/*
+	 * Meeting 1 took place late on a summer evening: 23:30 UTC on 22 September
+	 * 2015 was 00:30 BST on the 23rd. Meeting 3 was late on a winter evening,
+	 * when UTC and the office agree. Version 1 stored no "held": a meeting
+	 * that has taken place is still "scheduled".
+	 */
+	raw_exec(db, "INSERT INTO meetings VALUES"
+	             " (1, 'Kent and Medway Police and Crime Panel', '2015-09-22T23:30:00Z',"
+	             "  'Sessions House', 'scheduled', 1),"
+	             " (2, 'Kent and Medway Police and Crime Panel', '2015-12-08T10:00:00Z', NULL,"
+	             "  'scheduled', 2),"
+	             " (3, 'Kent and Medway Police and Crime Panel', '2016-01-12T23:30:00Z', NULL,"
+	             "  'scheduled', 1),"
+	             " (4, 'Kent and Medway Police and Crime Panel', '2016-02-02T10:00:00Z', NULL,"
+	             "  'cancelled', 2);"
+	             "INSERT INTO items VALUES"
+	             " (1, 1, 'C1', 'Key Decisions', '2015-07-01', '2015-09-30', 'PCC', 'Panel'),"
+	             " (2, 2, 'C2', 'Key Decisions', NULL, NULL, NULL, NULL),"
+	             " (3, 3, 'c3', 'Key Decisions', NULL, NULL, NULL, NULL);");
+	for (size_t i = 0; i < n; i++)
+		v1_insert(db, &ds[i]);
+	if (more_sql)
+		raw_exec(db, more_sql);
+	raw_exec(db, "PRAGMA user_version = 1");
+	raw_exec(db, "COMMIT");
+	/* It is a version-1 file: no business dates, no reminders. */
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_table_info('decisions')"
+	                             " WHERE name IN ('ref_key', 'decided_on')"),
+	                 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'reminders'"),
+	                 0);
+	sqlite3_close(db);
+}
+
+static const struct v1_decision v1_decisions[] = {
+    {"D 1", "draft", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+    {"12 - 2015", "rejected", 0, NULL, NULL, NULL, "2015-06-03T09:00:00.000Z", NULL, NULL, NULL},
+    /* 23:30 UTC on 3 July was 00:30 BST on the 4th. */
+    {"35 - 2015", "endorsed", 0, "2015-07-03T23:30:00.000Z", NULL, NULL, NULL, NULL, NULL, NULL},
+    /* Decided in winter; published late on the evening the clocks went forward. */
+    {"3 - 2016", "published", 0, "2016-01-10T23:30:00.000Z", "2016-03-27T23:30:00.000Z", NULL, NULL,
+     "part", "2017-03-28", NULL},
+    {"7 - 2015", "scheduled", 2, "2015-10-30T09:00:00.000Z", "2015-11-01T00:30:00.000Z", NULL, NULL,
+     NULL, NULL, NULL},
+    /* Reported at meeting 1, two days later by the record. */
+    {"2024/9", "reported", 1, "2015-08-01T09:00:00.000Z", "2015-08-02T22:59:59.000Z",
+     "2015-09-24T08:00:00.000Z", NULL, NULL, NULL, NULL},
+    {"2024/10", "noted", 1, "2015-08-01T20:00:00.000Z", "2015-08-04T09:00:00.000Z",
+     "2015-09-24T08:00:00.000Z", "2015-09-25T09:00:00.000Z", "full", "2016-09-01", NULL},
+    {"PCD 1306", "response_due", 1, "2015-08-05T09:00:00.000Z", "2015-08-06T09:00:00.000Z",
+     "2015-09-24T08:00:00.000Z", NULL, NULL, NULL, "2015-10-21"},
+    {"DEL 2012/01", "responded", 1, "2015-08-07T09:00:00.000Z", "2015-08-08T09:00:00.000Z",
+     "2015-09-24T08:00:00.000Z", "2015-10-20T23:15:00.000Z", NULL, NULL, "2015-10-22"},
+    {"2024/22", "reported", 3, "2015-12-01T09:00:00.000Z", "2015-12-02T09:00:00.000Z",
+     "2016-01-13T10:00:00.000Z", NULL, NULL, NULL, NULL},
+};
+
+/* The business dates each should have after the migration, "" for nil. */
+static const struct {
+	const char *ref;
+	const char *on[6]; /* decided, published, reported, noted, recommended, responded */
+} v1_dates[] = {
+    {"D 1", {"", "", "", "", "", ""}},
+    {"12 - 2015", {"", "", "", "", "", ""}},
+    {"35 - 2015", {"2015-07-04", "", "", "", "", ""}},
+    {"3 - 2016", {"2016-01-10", "2016-03-28", "", "", "", ""}},
+    {"7 - 2015", {"2015-10-30", "2015-11-01", "", "", "", ""}},
+    {"2024/9", {"2015-08-01", "2015-08-02", "2015-09-23", "", "", ""}},
+    {"2024/10", {"2015-08-01", "2015-08-04", "2015-09-23", "2015-09-23", "", ""}},
+    {"PCD 1306", {"2015-08-05", "2015-08-06", "2015-09-23", "", "2015-09-23", ""}},
+    {"DEL 2012/01", {"2015-08-07", "2015-08-08", "2015-09-23", "", "2015-09-23", "2015-10-21"}},
+    {"2024/22", {"2015-12-01", "2015-12-02", "2016-01-12", "", "", ""}},
+};
+
+static void expect_v1_dates(struct fx *f)
+{
+	static const int cols[6] = {D_DECIDED_ON, D_PUBLISHED_ON,   D_REPORTED_ON,
+	                            D_NOTED_ON,   D_RECOMMENDED_ON, D_RESPONDED_ON};
+	for (size_t i = 0; i < sizeof v1_dates / sizeof v1_dates[0]; i++) {
+		struct decision d;
+		assert_int_equal(store_decision_get(f->s, S(v1_dates[i].ref), &f->a, &d), 0);
+		for (int c = 0; c < 6; c++) {
+			const char *want = v1_dates[i].on[c];
+			struct str got = d.col[cols[c]];
+			if (!*want && got.ptr)
+				fail_msg("%s: %s is %.*s, expected nil", v1_dates[i].ref,
+				         decision_col_names[cols[c]], (int)got.len, got.ptr);
+			if (*want && (!got.ptr || got.len != strlen(want) ||
+			              memcmp(got.ptr, want, got.len) != 0))
+				fail_msg("%s: %s is %.*s, expected %s", v1_dates[i].ref,
+				         decision_col_names[cols[c]], got.ptr ? (int)got.len : 3,
+				         got.ptr ? got.ptr : "nil", want);
+		}
+	}
+}
+
+/* A page in decided_on order after (after, its decided_on or "~"); NULL: from the start. */
+static int decided_page(struct fx *f, int state, const char *after, const char *after_date,
+                        int64_t limit, struct seen *s)
+{
+	unsigned char key[REF_KEY_MAX];
+	struct store_page page = {.state = state, .sort = SORT_DECIDED, .limit = limit};
+	if (after) {
+		page.after_key =
+		    (struct str){(const char *)key, (uint32_t)store_ref_key(S(after), key)};
+		page.after_date = S(after_date);
+	}
+	return store_decision_list(f->s, &page, collect, s);
+}
+
+static void test_migrate_from_version_1(void **state)
+{
+	struct fx *f = *state;
+	make_v1(
+	    f, v1_decisions, sizeof v1_decisions / sizeof v1_decisions[0],
+	    "INSERT INTO events VALUES"
+	    " (1, '2015-06-01T09:00:00.000Z', 'decision.drafted', 'alice', '2024/9', NULL, NULL,"
+	    "  x'81a161c3'),"
+	    " (2, '2015-06-02T09:00:00.000Z', 'meeting.created', 'sec', NULL, 1, NULL, x'80'),"
+	    " (3, '2015-06-03T09:00:00.000Z', 'decision.submitted', 'alice', '2024/9', NULL,"
+	    "  NULL, x'80');"
+	    "INSERT INTO idempotency VALUES ('alice', 'k1', x'01', x'02', 2);");
+
+	open_store(f);
+	sqlite3 *db = raw(f);
+	char buf[64];
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_string_equal(raw_text(db, "PRAGMA integrity_check", buf, sizeof buf), "ok");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
+	                 STORE_TRIGGERS);
+	assert_int_equal(
+	    raw_int(
+	        db,
+	        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'reminders'"),
+	    1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM reminders"), 0);
+	/* Every decision has its key; nothing was lost or added. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM decisions"), 10);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM decisions WHERE ref_key IS NULL"), 0);
+	assert_int_equal(raw_int(db, "SELECT count(DISTINCT ref_key) FROM decisions"), 10);
+	/* Old columns are kept as they were. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM decisions WHERE ref = 'PCD 1306'"
+	                             " AND response_due = '2015-10-21' AND version = 5"
+	                             " AND reported_at = '2015-09-24T08:00:00.000Z'"),
+	                 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM events"), 3);
+	sqlite3_close(db);
+
+	/* The log and idempotency carry on. */
+	assert_int_equal(store_next_seq(f->s), 4);
+	struct str req, res;
+	int64_t pairs;
+	assert_int_equal(store_idem_get(f->s, S("alice"), S("k1"), &f->a, &req, &res, &pairs), 1);
+	assert_int_equal(pairs, 2);
+
+	/* Business dates: the office's (Europe/London) dates of the old times. */
+	expect_v1_dates(f);
+
+	/* References in reading order, no longer byte order. */
+	static const char *const by_ref[] = {"3 - 2016",    "7 - 2015", "12 - 2015", "35 - 2015",
+	                                     "2024/9",      "2024/10",  "2024/22",   "D 1",
+	                                     "DEL 2012/01", "PCD 1306"};
+	struct seen s = {0};
+	assert_int_equal(list_page(f, ST_NONE, NULL, 100, &s), 0);
+	expect_refs(&s, by_ref, 10);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(list_page(f, ST_NONE, "2024/9", 2, &s), 0);
+	expect_refs(&s, by_ref + 5, 2);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(list_page(f, ST_REPORTED, NULL, 100, &s), 0);
+	static const char *const reported[] = {"2024/9", "2024/22"};
+	expect_refs(&s, reported, 2);
+
+	/* And by decision date, the undecided last. */
+	static const char *const by_date[] = {"35 - 2015",   "2024/9",   "2024/10", "PCD 1306",
+	                                      "DEL 2012/01", "7 - 2015", "2024/22", "3 - 2016",
+	                                      "12 - 2015",   "D 1"};
+	memset(&s, 0, sizeof s);
+	assert_int_equal(decided_page(f, ST_NONE, NULL, NULL, 100, &s), 0);
+	expect_refs(&s, by_date, 10);
+
+	/* Meetings read as before: version 1's statuses are version 2's. */
+	struct meeting m;
+	assert_int_equal(store_meeting_get(f->s, 1, &f->a, &m), 0);
+	assert_int_equal(m.status, MS_SCHEDULED);
+	expect_str(m.starts_at, "2015-09-22T23:30:00Z");
+	assert_int_equal(store_meeting_get(f->s, 4, &f->a, &m), 0);
+	assert_int_equal(m.status, MS_CANCELLED);
+	/* Item codes compare without case, old items included. */
+	assert_int_equal(store_item_code_taken(f->s, 3, S("C3")), 1);
+
+	/* The reminders table works and refuses DELETE like the others. */
+	struct reminder r = {.kind = 1,
+	                     .ref = S("PCD 1306"),
+	                     .days = 3,
+	                     .target_at = S("2015-10-21T22:59:59Z"),
+	                     .due_at = S("2015-10-18T08:00:00Z"),
+	                     .status = RS_PENDING};
+	assert_int_equal(store_reminder_insert(f->s, &r), 0);
+	db = raw(f);
+	expect_raw_refused(db, "DELETE FROM reminders", "never deleted");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM reminders"), 1);
+	sqlite3_close(db);
+
+	/* Opening it again migrates nothing twice. */
+	reopen_store(f);
+	db = raw(f);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM reminders"), 1);
+	sqlite3_close(db);
+	expect_v1_dates(f);
+}
+
+/*
+ * Version 1 stored references as sent. The migration gives each its
+ * canonical form, in the decisions and in the log's ref column, so that a
+ * version 2 request (which carries only canonical forms) can name it.
+ */
+static void test_migration_canonical_refs(void **state)
+{
+	struct fx *f = *state;
+	static const struct v1_decision ds[] = {
+	    {" 7 - 2016", "draft", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+	    {"Caf"
+	     "e\xcc\x81 1",
+	     "draft", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+	};
+	make_v1(f, ds, 2,
+	        "INSERT INTO events (seq, ts, type, actor, ref, body)"
+	        " VALUES (1, '2016-01-01T10:00:00.000Z', 'decision.drafted', 'office', ' 7 - 2016',"
+	        " x'80');");
+	open_store(f);
+	struct decision d;
+	assert_int_equal(store_decision_get(f->s, S("7 - 2016"), &f->a, &d), 0);
+	expect_str(d.ref, "7 - 2016");
+	assert_int_equal(store_decision_get(f->s, S("Caf\xc3\xa9 1"), &f->a, &d), 0);
+	assert_int_equal(store_decision_get(f->s, S(" 7 - 2016"), &f->a, &d), -DOCKET_ENOTFOUND);
+	/* Its events follow it; the log is still never changed afterwards. */
+	struct bodies b = {0};
+	assert_int_equal(store_decision_history(f->s, S("7 - 2016"), collect_body, &b), 0);
+	assert_int_equal(b.n, 1);
+	sqlite3 *db = raw(f);
+	assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET ref = 'x'", NULL, NULL, NULL),
+	                     SQLITE_OK);
+	sqlite3_close(db);
+}
+
+/* Two version-1 references with one canonical form stop the migration, naming both. */
+static void test_migration_ref_clash_refused(void **state)
+{
+	struct fx *f = *state;
+	static const struct v1_decision ds[] = {
+	    {"7 - 2016", "draft", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+	    {"7 - 2016 ", "draft", 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+	};
+	make_v1(f, ds, 2, NULL);
+	struct store *s = NULL;
+	assert_int_equal(store_open(&s, f->path, zone(), f->err, sizeof f->err), -DOCKET_ESTORAGE);
+	assert_null(s);
+	if (!strstr(f->err, "'7 - 2016 '") || !strstr(f->err, "'7 - 2016'"))
+		fail_msg("the message does not name both: %s", f->err);
+	sqlite3 *db = raw(f);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), 1);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM decisions WHERE ref = '7 - 2016 '"), 1);
+	sqlite3_close(db);
+}
+
+static void add_dated(struct fx *f, const char *ref, int state, const char *decided,
+                      const char *published)
+{
+	struct decision d;
+	base_decision(&d, ref, state);
+	d.col[D_DECIDED_ON] = S(decided);
+	d.col[D_PUBLISHED_ON] = S(published);
+	assert_int_equal(store_decision_insert(f->s, &d), 0);
+}
+
+static void test_decision_list_decided(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	add_dated(f, "10 - 2015", ST_PUBLISHED, "2015-03-01", "2015-03-02");
+	add_dated(f, "9 - 2015", ST_PUBLISHED, "2015-03-01", "2015-03-03");
+	add_dated(f, "2 - 2015", ST_ENDORSED, "2015-05-20", NULL);
+	add_dated(f, "1 - 2015", ST_NOTED, "2015-06-01", "2015-06-02");
+	add_dated(f, "B 1", ST_DRAFT, NULL, NULL);
+	add_dated(f, "a 1", ST_SUBMITTED, NULL, NULL);
+	add_dated(f, "3 - 2014", ST_PUBLISHED, "2014-12-31", "2015-01-05");
+	add_dated(f, "A 2", ST_DRAFT, NULL, NULL);
+
+	/* Oldest first; the same day by reference; undecided last, by reference. */
+	static const char *const all[] = {"3 - 2014", "9 - 2015", "10 - 2015", "2 - 2015",
+	                                  "1 - 2015", "a 1",      "A 2",       "B 1"};
+	struct seen s = {0};
+	assert_int_equal(decided_page(f, ST_NONE, NULL, NULL, 100, &s), 0);
+	expect_refs(&s, all, 8);
+	assert_string_equal(s.decided[0], "2014-12-31");
+	assert_string_equal(s.decided[7], "");
+
+	/* Page by page, each starting after the last of the one before, as 'list' does. */
+	for (int64_t limit = 1; limit <= 4; limit++) {
+		struct seen page;
+		char after[24] = "", after_date[12] = "";
+		int have = 0, got = 0;
+		for (int round = 0; round < 10; round++) {
+			memset(&page, 0, sizeof page);
+			assert_int_equal(decided_page(f, ST_NONE, have ? after : NULL,
+			                              have ? after_date : NULL, limit, &page),
+			                 0);
+			assert_true(page.n <= limit);
+			for (int i = 0; i < page.n; i++)
+				if (got + i >= 8 || strcmp(page.refs[i], all[got + i]) != 0)
+					fail_msg("limit %lld: item %d is %s", (long long)limit,
+					         got + i, page.refs[i]);
+			got += page.n;
+			if (page.n == 0)
+				break;
+			snprintf(after, sizeof after, "%s", page.refs[page.n - 1]);
+			snprintf(after_date, sizeof after_date, "%s",
+			         page.decided[page.n - 1][0] ? page.decided[page.n - 1] : "~");
+			have = 1;
+		}
+		assert_int_equal(got, 8);
+	}
+
+	/* After an undecided decision only undecided ones follow. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(decided_page(f, ST_NONE, "a 1", "~", 100, &s), 0);
+	expect_refs(&s, all + 6, 2);
+	/* After the last of a day, the next day. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(decided_page(f, ST_NONE, "10 - 2015", "2015-03-01", 100, &s), 0);
+	expect_refs(&s, all + 3, 5);
+
+	/* With a state filter. */
+	static const char *const published[] = {"3 - 2014", "9 - 2015", "10 - 2015"};
+	memset(&s, 0, sizeof s);
+	assert_int_equal(decided_page(f, ST_PUBLISHED, NULL, NULL, 100, &s), 0);
+	expect_refs(&s, published, 3);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(decided_page(f, ST_PUBLISHED, "9 - 2015", "2015-03-01", 100, &s), 0);
+	expect_refs(&s, published + 2, 1);
+	static const char *const drafts[] = {"A 2", "B 1"};
+	memset(&s, 0, sizeof s);
+	assert_int_equal(decided_page(f, ST_DRAFT, NULL, NULL, 100, &s), 0);
+	expect_refs(&s, drafts, 2);
+	/* The filter and order of one call do not stick to the next. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(list_page(f, ST_NONE, NULL, 100, &s), 0);
+	static const char *const by_ref[] = {"1 - 2015",  "2 - 2015", "3 - 2014", "9 - 2015",
+	                                     "10 - 2015", "a 1",      "A 2",      "B 1"};
+	expect_refs(&s, by_ref, 8);
+}
+
+/* What an agenda item's period offers: endorsed or published, dated within it (inclusive). */
+static void test_decision_candidates(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	add_dated(f, "E1", ST_ENDORSED, "2015-07-01", NULL);          /* the first day */
+	add_dated(f, "E2", ST_ENDORSED, "2015-09-30", NULL);          /* the last day */
+	add_dated(f, "E3", ST_ENDORSED, "2015-06-30", NULL);          /* the day before */
+	add_dated(f, "E4", ST_ENDORSED, "2015-10-01", NULL);          /* the day after */
+	add_dated(f, "P1", ST_PUBLISHED, "2015-06-15", "2015-07-02"); /* published within */
+	add_dated(f, "P2", ST_PUBLISHED, "2015-08-01", "2015-10-05"); /* decided within */
+	add_dated(f, "P3", ST_PUBLISHED, "2015-05-01", "2015-06-01"); /* neither */
+	add_dated(f, "P10", ST_PUBLISHED, "2015-09-30", "2015-09-30");
+	add_dated(f, "S1", ST_SCHEDULED, "2015-08-01", "2015-08-02"); /* already scheduled */
+	add_dated(f, "R1", ST_REPORTED, "2015-08-01", "2015-08-02");
+	add_dated(f, "N1", ST_NOTED, "2015-08-01", "2015-08-02");
+	add_dated(f, "D1", ST_DRAFT, NULL, NULL);
+
+	static const char *const quarter[] = {"E1", "E2", "P1", "P2", "P10"};
+	struct seen s = {0};
+	assert_int_equal(
+	    store_decision_candidates(f->s, S("2015-07-01"), S("2015-09-30"), collect, &s), 0);
+	expect_refs(&s, quarter, 5);
+	/* One day. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(
+	    store_decision_candidates(f->s, S("2015-07-01"), S("2015-07-01"), collect, &s), 0);
+	static const char *const first_day[] = {"E1"};
+	expect_refs(&s, first_day, 1);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(
+	    store_decision_candidates(f->s, S("2015-09-30"), S("2015-09-30"), collect, &s), 0);
+	static const char *const last_day[] = {"E2", "P10"};
+	expect_refs(&s, last_day, 2);
+	/* A period with nothing in it. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(
+	    store_decision_candidates(f->s, S("2016-01-01"), S("2016-03-31"), collect, &s), 0);
+	assert_int_equal(s.n, 0);
+	/* The statement is reusable after a callback stops it. */
+	memset(&s, 0, sizeof s);
+	s.stop_after = 1;
+	assert_int_equal(
+	    store_decision_candidates(f->s, S("2015-07-01"), S("2015-09-30"), collect, &s),
+	    -DOCKET_EINTERNAL);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(
+	    store_decision_candidates(f->s, S("2015-07-01"), S("2015-09-30"), collect, &s), 0);
+	assert_int_equal(s.n, 5);
+}
+
+static void add_due(struct fx *f, const char *ref, int state, const char *response_due,
+                    const char *restriction, const char *review_date)
+{
+	struct decision d;
+	base_decision(&d, ref, state);
+	d.col[D_RESPONSE_DUE] = S(response_due);
+	d.col[D_RESTRICTION] = S(restriction);
+	d.col[D_REVIEW_DATE] = S(review_date);
+	if (review_date)
+		d.col[D_RESTRICTION_REASON] = S("sensitive");
+	assert_int_equal(store_decision_insert(f->s, &d), 0);
+}
+
+static void test_decision_responses_and_reviews(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	add_due(f, "A", ST_RESPONSE_DUE, "2015-10-01", "none", NULL);
+	add_due(f, "B 10", ST_RESPONSE_DUE, "2015-09-15", "none", NULL);
+	add_due(f, "C", ST_RESPONSE_DUE, "2015-10-02", "part", "2016-06-01");
+	add_due(f, "D", ST_RESPONDED, "2015-09-01", "none", NULL); /* answered */
+	add_due(f, "E", ST_REPORTED, NULL, "none", NULL);
+	add_due(f, "B 9", ST_RESPONSE_DUE, "2015-09-15", "none", NULL);
+	add_due(f, "R1", ST_PUBLISHED, NULL, "part", "2016-04-01");
+	add_due(f, "R2", ST_NOTED, NULL, "full", "2016-03-01");
+	add_due(f, "R3", ST_PUBLISHED, NULL, "none", NULL);
+	add_due(f, "R4", ST_RESPONDED, NULL, "part", "2016-04-01");
+
+	/* Responses: due on or before until, by date then reference. */
+	static const char *const responses[] = {"B 9", "B 10", "A", "C"};
+	struct seen s = {0};
+	assert_int_equal(store_decision_responses(f->s, S("2015-10-01"), collect, &s), 0);
+	expect_refs(&s, responses, 3);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_responses(f->s, S("2015-10-02"), collect, &s), 0);
+	expect_refs(&s, responses, 4);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_responses(f->s, S("2015-09-14"), collect, &s), 0);
+	assert_int_equal(s.n, 0);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_responses(f->s, S("2015-09-15"), collect, &s), 0);
+	expect_refs(&s, responses, 2);
+	/* nil: every one. */
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_responses(f->s, (struct str){NULL, 0}, collect, &s), 0);
+	expect_refs(&s, responses, 4);
+
+	/* Reviews: restricted, the review on or before until, whatever the state. */
+	static const char *const reviews[] = {"R2", "R1", "R4", "C"};
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_reviews(f->s, S("2016-04-01"), collect, &s), 0);
+	expect_refs(&s, reviews, 3);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_reviews(f->s, S("2016-03-31"), collect, &s), 0);
+	expect_refs(&s, reviews, 1);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_reviews(f->s, (struct str){NULL, 0}, collect, &s), 0);
+	expect_refs(&s, reviews, 4);
+	memset(&s, 0, sizeof s);
+	assert_int_equal(store_decision_reviews(f->s, S("2015-01-01"), collect, &s), 0);
+	assert_int_equal(s.n, 0);
+}
+
+static int64_t add_meeting(struct fx *f, const char *starts_at, int status)
+{
+	struct meeting m = {.panel = S("Kent and Medway Police and Crime Panel"),
+	                    .starts_at = S(starts_at),
+	                    .status = status,
+	                    .version = 1};
+	assert_int_equal(store_meeting_insert(f->s, &m), 0);
+	return m.id;
+}
+
+static void test_meeting_next(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	struct meeting m;
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-01T00:00:00Z"), &f->a, &m),
+	                 -DOCKET_ENOTFOUND);
+
+	int64_t later = add_meeting(f, "2030-01-10T10:00:00Z", MS_SCHEDULED);
+	int64_t postponed = add_meeting(f, "2030-01-05T10:00:00Z", MS_POSTPONED);
+	int64_t cancelled = add_meeting(f, "2030-01-06T10:00:00Z", MS_CANCELLED);
+	int64_t held = add_meeting(f, "2030-01-07T10:00:00Z", MS_HELD);
+	int64_t past = add_meeting(f, "2029-12-01T10:00:00Z", MS_SCHEDULED);
+	int64_t twin = add_meeting(f, "2030-01-10T10:00:00Z", MS_SCHEDULED);
+
+	/* Every status is stored and read back as itself. */
+	assert_int_equal(store_meeting_get(f->s, postponed, &f->a, &m), 0);
+	assert_int_equal(m.status, MS_POSTPONED);
+	assert_int_equal(store_meeting_get(f->s, cancelled, &f->a, &m), 0);
+	assert_int_equal(m.status, MS_CANCELLED);
+	assert_int_equal(store_meeting_get(f->s, held, &f->a, &m), 0);
+	assert_int_equal(m.status, MS_HELD);
+
+	/* The first scheduled one ahead; postponed, cancelled and held ones are not next. */
+	memset(&m, 0, sizeof m);
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-01T00:00:00Z"), &f->a, &m), 0);
+	assert_int_equal(m.id, later);
+	expect_str(m.starts_at, "2030-01-10T10:00:00Z");
+	expect_str(m.panel, "Kent and Medway Police and Crime Panel");
+	assert_int_equal(m.status, MS_SCHEDULED);
+	/* The copy outlives the statement. */
+	assert_int_equal(store_meeting_next(f->s, S("2029-11-01T00:00:00Z"), &f->a, &m), 0);
+	assert_int_equal(m.id, past);
+	struct meeting again;
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-01T00:00:00Z"), &f->a, &again), 0);
+	expect_str(m.starts_at, "2029-12-01T10:00:00Z");
+	/* A meeting starting now is not ahead. */
+	assert_int_equal(store_meeting_next(f->s, S("2029-12-01T10:00:00Z"), &f->a, &m), 0);
+	assert_int_equal(m.id, later);
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-10T09:59:59Z"), &f->a, &m), 0);
+	assert_int_equal(m.id, later);
+	assert_true(twin > later);
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-10T10:00:00Z"), &f->a, &m),
+	                 -DOCKET_ENOTFOUND);
+
+	/* Moving the twin earlier makes it next. */
+	struct meeting t;
+	assert_int_equal(store_meeting_get(f->s, twin, &f->a, &t), 0);
+	t.starts_at = S("2030-01-09T10:00:00Z");
+	t.version = 2;
+	assert_int_equal(store_meeting_update(f->s, &t), 0);
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-01T00:00:00Z"), &f->a, &m), 0);
+	assert_int_equal(m.id, twin);
+	/* Postponing it takes it out again. */
+	t.status = MS_POSTPONED;
+	t.version = 3;
+	assert_int_equal(store_meeting_update(f->s, &t), 0);
+	assert_int_equal(store_meeting_next(f->s, S("2030-01-01T00:00:00Z"), &f->a, &m), 0);
+	assert_int_equal(m.id, later);
+}
+
+static void test_item_code_taken(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	int64_t a = add_meeting(f, "2030-01-10T10:00:00Z", MS_SCHEDULED);
+	int64_t b = add_meeting(f, "2030-02-10T10:00:00Z", MS_SCHEDULED);
+	const struct {
+		int64_t *meeting;
+		const char *code;
+	} items[] = {{&a, "C1"}, {&a, "Item 2"}, {&a, "\xc3\x89t\xc3\xa9"}, {&b, "c3"}};
+	for (size_t i = 0; i < 4; i++) {
+		struct item it = {.meeting = *items[i].meeting,
+		                  .code = S(items[i].code),
+		                  .subject = S("Key Decisions")};
+		assert_int_equal(store_item_insert(f->s, &it), 0);
+	}
+	const struct {
+		int64_t *meeting;
+		const char *code;
+		int taken;
+	} cases[] = {
+	    {&a, "C1", 1},
+	    {&a, "c1", 1},
+	    {&a, " C1 ", 1},
+	    {&a, "C1 ", 1},
+	    {&a, "  c1", 1},
+	    {&a, "item 2", 1},
+	    {&a, "ITEM 2", 1},
+	    {&a, "C2", 0},
+	    {&a, "C", 0},
+	    {&a, "C1x", 0},
+	    {&a, "C 1", 0},
+	    {&a, "Item2", 0},
+	    {&a, "c3", 0},
+	    {&b, "C3", 1},
+	    {&b, "C1", 0},
+	    {&b, " c3", 1},
+	    /* Case is ASCII case: É and é differ. */
+	    {&a, "\xc3\x89t\xc3\xa9", 1},
+	    {&a, "\xc3\xa9t\xc3\xa9", 0},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		int got = store_item_code_taken(f->s, *cases[i].meeting, S(cases[i].code));
+		if (got != cases[i].taken)
+			fail_msg("code \"%s\" on meeting %lld: %d, expected %d", cases[i].code,
+			         (long long)*cases[i].meeting, got, cases[i].taken);
+	}
+	assert_int_equal(store_item_code_taken(f->s, 999, S("C1")), 0);
+}
+
+struct rlist {
+	int64_t ids[16];
+	int status[16], kind[16], days[16];
+	int64_t meeting[16], seq[16];
+	char ref[16][16], due[16][32], target[16][32], settled[16][32];
+	int n;
+};
+
+static void copy_str(char *out, size_t cap, struct str s)
+{
+	assert_true(s.len < cap);
+	memcpy(out, s.ptr ? s.ptr : "", s.len);
+	out[s.len] = '\0';
+}
+
+static int collect_reminder(void *ctx, const struct reminder *r)
+{
+	struct rlist *l = ctx;
+	assert_true(l->n < 16);
+	l->ids[l->n] = r->id;
+	l->status[l->n] = r->status;
+	l->kind[l->n] = r->kind;
+	l->days[l->n] = r->days;
+	l->meeting[l->n] = r->meeting;
+	l->seq[l->n] = r->seq;
+	copy_str(l->ref[l->n], sizeof l->ref[0], r->ref);
+	copy_str(l->due[l->n], sizeof l->due[0], r->due_at);
+	copy_str(l->target[l->n], sizeof l->target[0], r->target_at);
+	copy_str(l->settled[l->n], sizeof l->settled[0], r->settled_at);
+	l->n++;
+	return 0;
+}
+
+static void expect_ids(const struct rlist *l, const int64_t *want, int n)
+{
+	if (l->n != n)
+		fail_msg("%d reminders, expected %d", l->n, n);
+	for (int i = 0; i < n; i++)
+		if (l->ids[i] != want[i])
+			fail_msg("reminder %d is %lld, expected %lld", i, (long long)l->ids[i],
+			         (long long)want[i]);
+}
+
+enum { K_MEETING, K_RESPONSE, K_REVIEW };
+
+static void test_reminders(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	/* The kinds and statuses index the protocol's names. */
+	assert_string_equal(proto_reminder_kinds[K_MEETING], "meeting");
+	assert_string_equal(proto_reminder_kinds[K_REVIEW], "review");
+	assert_string_equal(proto_reminder_statuses[RS_CANCELLED], "cancelled");
+
+	int64_t mid = add_meeting(f, "2030-09-22T09:00:00Z", MS_SCHEDULED);
+	int64_t other = add_meeting(f, "2030-11-22T10:00:00Z", MS_SCHEDULED);
+	add_due(f, "35 - 2015", ST_RESPONSE_DUE, "2030-10-21", "none", NULL);
+	add_due(f, "3 - 2016", ST_PUBLISHED, NULL, "part", "2030-09-01");
+
+	struct reminder rs[] = {
+	    {.kind = K_MEETING,
+	     .meeting = mid,
+	     .days = 21,
+	     .target_at = S("2030-09-22T09:00:00Z"),
+	     .due_at = S("2030-09-01T08:00:00Z"),
+	     .status = RS_PENDING},
+	    {.kind = K_MEETING,
+	     .meeting = mid,
+	     .days = 7,
+	     .target_at = S("2030-09-22T09:00:00Z"),
+	     .due_at = S("2030-09-15T08:00:00Z"),
+	     .status = RS_PENDING},
+	    {.kind = K_MEETING,
+	     .meeting = mid,
+	     .days = 1,
+	     .target_at = S("2030-09-22T09:00:00Z"),
+	     .due_at = S("2030-09-21T08:00:00Z"),
+	     .status = RS_PENDING},
+	    {.kind = K_RESPONSE,
+	     .ref = S("35 - 2015"),
+	     .days = 14,
+	     .target_at = S("2030-10-21T22:59:59Z"),
+	     .due_at = S("2030-10-07T08:00:00Z"),
+	     .status = RS_PENDING},
+	    {.kind = K_REVIEW,
+	     .ref = S("3 - 2016"),
+	     .days = 0,
+	     .target_at = S("2030-09-01T22:59:59Z"),
+	     .due_at = S("2030-09-01T08:00:00Z"),
+	     .status = RS_PENDING},
+	    {.kind = K_RESPONSE,
+	     .ref = S("35 - 2015"),
+	     .days = 3,
+	     .target_at = S("2030-10-21T22:59:59Z"),
+	     .due_at = S("2030-10-18T08:00:00Z"),
+	     .status = RS_CANCELLED,
+	     .settled_at = S("2030-08-01T12:00:00.000Z")},
+	};
+	int64_t prev = 0;
+	for (size_t i = 0; i < 6; i++) {
+		assert_int_equal(store_reminder_insert(f->s, &rs[i]), 0);
+		assert_true(rs[i].id > prev);
+		prev = rs[i].id;
+	}
+	int64_t r1 = rs[0].id, r2 = rs[1].id, r3 = rs[2].id, r4 = rs[3].id, r5 = rs[4].id,
+	        r6 = rs[5].id;
+
+	/* A reminder needs its meeting or decision. */
+	struct reminder orphan = rs[0];
+	orphan.meeting = 999;
+	assert_int_equal(store_reminder_insert(f->s, &orphan), -DOCKET_ESTORAGE);
+	orphan = rs[3];
+	orphan.ref = S("no such");
+	assert_int_equal(store_reminder_insert(f->s, &orphan), -DOCKET_ESTORAGE);
+
+	/* Of one target and kind, by id, with every column read back. */
+	struct rlist l = {0};
+	assert_int_equal(
+	    store_reminders_of(f->s, K_MEETING, mid, (struct str){NULL, 0}, collect_reminder, &l),
+	    0);
+	expect_ids(&l, (int64_t[]){r1, r2, r3}, 3);
+	assert_int_equal(l.kind[0], K_MEETING);
+	assert_int_equal(l.meeting[0], mid);
+	assert_string_equal(l.ref[0], "");
+	assert_int_equal(l.days[0], 21);
+	assert_string_equal(l.target[0], "2030-09-22T09:00:00Z");
+	assert_string_equal(l.due[0], "2030-09-01T08:00:00Z");
+	assert_int_equal(l.status[0], RS_PENDING);
+	assert_int_equal(l.seq[0], 0);
+	assert_string_equal(l.settled[0], "");
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_of(f->s, K_RESPONSE, 0, S("35 - 2015"), collect_reminder, &l), 0);
+	expect_ids(&l, (int64_t[]){r4, r6}, 2);
+	assert_int_equal(l.meeting[0], 0);
+	assert_string_equal(l.ref[0], "35 - 2015");
+	assert_int_equal(l.status[1], RS_CANCELLED);
+	assert_string_equal(l.settled[1], "2030-08-01T12:00:00.000Z");
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_of(f->s, K_REVIEW, 0, S("35 - 2015"), collect_reminder, &l), 0);
+	assert_int_equal(l.n, 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_of(f->s, K_MEETING, other, (struct str){NULL, 0}, collect_reminder, &l),
+	    0);
+	assert_int_equal(l.n, 0);
+
+	/* Due: pending, at or before now, earliest first (then by id), at most limit. */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_due(f->s, S("2030-08-31T23:59:59Z"), 10, collect_reminder, &l), 0);
+	assert_int_equal(l.n, 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_due(f->s, S("2030-09-01T08:00:00Z"), 10, collect_reminder, &l), 0);
+	expect_ids(&l, (int64_t[]){r1, r5}, 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_due(f->s, S("2030-09-01T08:00:00Z"), 1, collect_reminder, &l), 0);
+	expect_ids(&l, (int64_t[]){r1}, 1);
+	memset(&l, 0, sizeof l);
+	/* The cancelled one is never due. */
+	assert_int_equal(
+	    store_reminders_due(f->s, S("2031-01-01T00:00:00Z"), 10, collect_reminder, &l), 0);
+	expect_ids(&l, (int64_t[]){r1, r5, r2, r3, r4}, 5);
+
+	struct str next;
+	assert_int_equal(store_reminder_next(f->s, &f->a, &next), 0);
+	expect_str(next, "2030-09-01T08:00:00Z");
+
+	/* Firing r1: pending no more, its event and time recorded. */
+	struct reminder fired = rs[0];
+	fired.status = RS_FIRED;
+	fired.seq = 7;
+	fired.settled_at = S("2030-09-01T08:00:00.120Z");
+	assert_int_equal(store_reminder_update(f->s, &fired), 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_due(f->s, S("2030-09-15T08:00:00Z"), 10, collect_reminder, &l), 0);
+	expect_ids(&l, (int64_t[]){r5, r2}, 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_of(f->s, K_MEETING, mid, (struct str){NULL, 0}, collect_reminder, &l),
+	    0);
+	assert_int_equal(l.status[0], RS_FIRED);
+	assert_int_equal(l.seq[0], 7);
+	assert_string_equal(l.settled[0], "2030-09-01T08:00:00.120Z");
+	assert_int_equal(l.status[1], RS_PENDING);
+	assert_int_equal(store_reminder_next(f->s, &f->a, &next), 0);
+	expect_str(next, "2030-09-01T08:00:00Z"); /* r5 */
+
+	/* Moving r2: its times change, nothing else. */
+	struct reminder moved = rs[1];
+	moved.due_at = S("2030-09-16T08:00:00Z");
+	moved.target_at = S("2030-09-23T09:00:00Z");
+	assert_int_equal(store_reminder_update(f->s, &moved), 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminders_of(f->s, K_MEETING, mid, (struct str){NULL, 0}, collect_reminder, &l),
+	    0);
+	expect_ids(&l, (int64_t[]){r1, r2, r3}, 3);
+	assert_string_equal(l.due[1], "2030-09-16T08:00:00Z");
+	assert_string_equal(l.target[1], "2030-09-23T09:00:00Z");
+	assert_int_equal(l.days[1], 7);
+	assert_int_equal(l.kind[1], K_MEETING);
+	assert_int_equal(l.meeting[1], mid);
+	assert_int_equal(l.status[1], RS_PENDING);
+	/* The others were not touched. */
+	assert_string_equal(l.due[2], "2030-09-21T08:00:00Z");
+	assert_int_equal(l.status[0], RS_FIRED);
+
+	fired = rs[4];
+	fired.status = RS_MISSED;
+	fired.seq = 8;
+	fired.settled_at = S("2030-09-02T08:00:00.000Z");
+	assert_int_equal(store_reminder_update(f->s, &fired), 0);
+	assert_int_equal(store_reminder_next(f->s, &f->a, &next), 0);
+	expect_str(next, "2030-09-16T08:00:00Z");
+
+	/* Listing: by due_at then id, each filter alone and together, and the limit. */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminder_list(f->s, -1, -1, 0, (struct str){NULL, 0}, 100, collect_reminder, &l),
+	    0);
+	expect_ids(&l, (int64_t[]){r1, r5, r2, r3, r4, r6}, 6);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, RS_PENDING, -1, 0, (struct str){NULL, 0}, 100,
+	                                     collect_reminder, &l),
+	                 0);
+	expect_ids(&l, (int64_t[]){r2, r3, r4}, 3);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, -1, K_MEETING, 0, (struct str){NULL, 0}, 100,
+	                                     collect_reminder, &l),
+	                 0);
+	expect_ids(&l, (int64_t[]){r1, r2, r3}, 3);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, -1, -1, mid, (struct str){NULL, 0}, 100,
+	                                     collect_reminder, &l),
+	                 0);
+	expect_ids(&l, (int64_t[]){r1, r2, r3}, 3);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminder_list(f->s, -1, -1, 0, S("35 - 2015"), 100, collect_reminder, &l), 0);
+	expect_ids(&l, (int64_t[]){r4, r6}, 2);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, RS_CANCELLED, K_RESPONSE, 0, S("35 - 2015"), 100,
+	                                     collect_reminder, &l),
+	                 0);
+	expect_ids(&l, (int64_t[]){r6}, 1);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, RS_MISSED, K_REVIEW, 0, (struct str){NULL, 0},
+	                                     100, collect_reminder, &l),
+	                 0);
+	expect_ids(&l, (int64_t[]){r5}, 1);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, RS_FIRED, K_RESPONSE, 0, (struct str){NULL, 0},
+	                                     100, collect_reminder, &l),
+	                 0);
+	assert_int_equal(l.n, 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_list(f->s, -1, -1, other, (struct str){NULL, 0}, 100,
+	                                     collect_reminder, &l),
+	                 0);
+	assert_int_equal(l.n, 0);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminder_list(f->s, -1, -1, 0, (struct str){NULL, 0}, 2, collect_reminder, &l),
+	    0);
+	expect_ids(&l, (int64_t[]){r1, r5}, 2);
+	/* Filters of one call do not stick to the next. */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminder_list(f->s, -1, -1, 0, (struct str){NULL, 0}, 100, collect_reminder, &l),
+	    0);
+	assert_int_equal(l.n, 6);
+
+	/* Targets: one call per meeting or decision with something pending. */
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_targets(f->s, collect_reminder, &l), 0);
+	assert_int_equal(l.n, 2);
+	int meeting_seen = 0, ref_seen = 0;
+	for (int i = 0; i < l.n; i++) {
+		if (l.kind[i] == K_MEETING && l.meeting[i] == mid && !l.ref[i][0])
+			meeting_seen++;
+		if (l.kind[i] == K_RESPONSE && l.meeting[i] == 0 &&
+		    strcmp(l.ref[i], "35 - 2015") == 0)
+			ref_seen++;
+	}
+	assert_int_equal(meeting_seen, 1);
+	assert_int_equal(ref_seen, 1);
+
+	/* Settle the rest: nothing pending, no next, no targets. */
+	struct reminder rest[] = {moved, rs[2], rs[3]};
+	for (int i = 0; i < 3; i++) {
+		rest[i].status = RS_CANCELLED;
+		rest[i].settled_at = S("2030-08-02T12:00:00.000Z");
+		assert_int_equal(store_reminder_update(f->s, &rest[i]), 0);
+	}
+	assert_int_equal(store_reminder_next(f->s, &f->a, &next), -DOCKET_ENOTFOUND);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(store_reminder_targets(f->s, collect_reminder, &l), 0);
+	assert_int_equal(l.n, 0);
+
+	/* Reminders are never deleted, nor replaced, and survive a restart. */
+	sqlite3 *db = raw(f);
+	expect_raw_refused(db, "DELETE FROM reminders", "never deleted");
+	char sql[160];
+	snprintf(sql, sizeof sql, "DELETE FROM reminders WHERE id = %lld", (long long)r1);
+	expect_raw_refused(db, sql, "never deleted");
+	snprintf(sql, sizeof sql,
+	         "REPLACE INTO reminders (id, kind, meeting, days, target_at, due_at, status)"
+	         " VALUES (%lld, 'meeting', %lld, 5, 'x', 'y', 'pending')",
+	         (long long)r1, (long long)mid);
+	expect_raw_refused(db, sql, "never replaced");
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM reminders"), 6);
+	sqlite3_close(db);
+	reopen_store(f);
+	memset(&l, 0, sizeof l);
+	assert_int_equal(
+	    store_reminder_list(f->s, -1, -1, 0, (struct str){NULL, 0}, 100, collect_reminder, &l),
+	    0);
+	assert_int_equal(l.n, 6);
+	assert_int_equal(l.status[0], RS_FIRED);
+	assert_int_equal(l.seq[0], 7);
+	assert_int_equal(l.ids[5], r6);
+	assert_int_equal(l.status[2], RS_CANCELLED);
+	assert_string_equal(l.due[2], "2030-09-16T08:00:00Z");
+}
+
 static void test_close_is_null_safe(void **state)
 {
 	(void)state;
@@ -1118,6 +2205,15 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_decision_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_meetings_and_items, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migrate_from_version_1, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migration_canonical_refs, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_migration_ref_clash_refused, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_decision_list_decided, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_decision_candidates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_decision_responses_and_reviews, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_meeting_next, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_item_code_taken, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_reminders, setup, teardown),
 	    cmocka_unit_test(test_close_is_null_safe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,298 @@
+/* Readable output of the office's calendar queries: agenda, reminders, due and info. */
+#include <inttypes.h>
+#include <string.h>
+
+#include "cli.h"
+#include "date.h"
+
+/* True when path leads to a value other than nil. */
+static bool has(const docket_msg *m, const char *path)
+{
+	int64_t ignored;
+	return docket_msg_get_int(m, path, &ignored) != -DOCKET_ENOTFOUND;
+}
+
+static void grow(int *w, const char *s)
+{
+	int n = s ? cli_width(s) : 1;
+	if (n > *w)
+		*w = n;
+}
+
+/* "in 3 days", "today", "overdue by 1 day": date against today, both YYYY-MM-DD. */
+static const char *when(const char *date, const char *today, char *buf, size_t size)
+{
+	int64_t d, t;
+	if (!date || !today || date_parse(date, strlen(date), &d) < 0 ||
+	    date_parse(today, strlen(today), &t) < 0)
+		return "";
+	int64_t n = d - t, a = n < 0 ? -n : n;
+	if (n == 0)
+		snprintf(buf, size, "today");
+	else
+		snprintf(buf, size, "%s %" PRId64 " day%s", n < 0 ? "overdue by" : "in", a,
+		         a == 1 ? "" : "s");
+	return buf;
+}
+
+/* Column widths of decision lines, grown over every array given. */
+struct widths {
+	int ref, state, when;
+};
+
+static void measure(const docket_msg *m, const char *array, const char *date_key, struct widths *w)
+{
+	char p[160], rel[48];
+	const char *today = cli_str(m, "", "today");
+	size_t n = docket_msg_count(m, array);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof p, "%s.%zu", array, i);
+		grow(&w->ref, cli_str(m, p, "ref"));
+		grow(&w->state, cli_str(m, p, "state"));
+		if (date_key)
+			grow(&w->when, when(cli_str(m, p, date_key), today, rel, sizeof rel));
+	}
+}
+
+/*
+ * The decisions of array, one line each. Lists of what falls due (w->when
+ * set) lead with the date of date_key and how far it is from today; the
+ * decisions of an item read as list gives them: ref, state, date. Then the
+ * title.
+ */
+static void decision_lines(const docket_msg *m, const char *array, const char *date_key,
+                           const struct widths *w, const char *indent)
+{
+	char p[160], a[CLI_TIME_LEN], rel[48];
+	const char *today = cli_str(m, "", "today");
+	size_t n = docket_msg_count(m, array);
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof p, "%s.%zu", array, i);
+		const char *ref = cli_str(m, p, "ref"), *title = cli_str(m, p, "title");
+		const char *state = cli_str(m, p, "state"), *date = cli_str(m, p, date_key);
+		fputs(indent, stdout);
+		if (w->when) {
+			cli_cell(cli_day(date, a), 13);
+			cli_cell(when(date, today, rel, sizeof rel), w->when + 2);
+			cli_cell(ref ? ref : "?", w->ref + 2);
+		} else {
+			cli_cell(ref ? ref : "?", w->ref + 2);
+			cli_cell(state ? state : "?", w->state + 2);
+			cli_cell(cli_day(date, a), 13);
+		}
+		cli_put(title ? title : "", title ? strlen(title) : 0);
+		putchar('\n');
+	}
+}
+
+static void print_agenda(struct cli_zone *z, const docket_msg *m)
+{
+	char p[64], path[96], a[CLI_TIME_LEN], b[CLI_TIME_LEN];
+	size_t n = docket_msg_count(m, "items");
+	struct widths w = {0}, due = {0};
+
+	cli_print_meeting_line(z, m, "meeting");
+	for (size_t i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "items.%zu.decisions", i);
+		measure(m, path, NULL, &w);
+		snprintf(path, sizeof path, "items.%zu.unscheduled", i);
+		measure(m, path, NULL, &w);
+	}
+	if (n == 0)
+		puts("\nNo items on the agenda.");
+	for (size_t i = 0; i < n; i++) {
+		int64_t id = 0;
+		snprintf(p, sizeof p, "items.%zu", i);
+		cli_num(m, p, "id", &id);
+		const char *code = cli_str(m, p, "code"), *subject = cli_str(m, p, "subject");
+		printf("\nItem %" PRId64 "  ", id);
+		cli_put(code ? code : "?", code ? strlen(code) : 1);
+		fputs("  ", stdout);
+		cli_put(subject ? subject : "", subject ? strlen(subject) : 0);
+		putchar('\n');
+		const char *start = cli_str(m, p, "period_start"),
+		           *end = cli_str(m, p, "period_end");
+		if (start || end) {
+			snprintf(path, sizeof path, "%s to %s", cli_day(start, a), cli_day(end, b));
+			cli_field("Period:", path);
+		}
+		cli_field("From:", cli_str(m, p, "from"));
+		cli_field("To:", cli_str(m, p, "to"));
+		snprintf(path, sizeof path, "%s.decisions", p);
+		/* The decisions are what the item is for: say loudly when there are none. */
+		if (docket_msg_count(m, path) == 0) {
+			puts("  EMPTY: no decisions on this item");
+		} else {
+			puts("  Decisions:");
+			decision_lines(m, path, "decided_on", &w, "    ");
+		}
+		snprintf(path, sizeof path, "%s.unscheduled", p);
+		if (docket_msg_count(m, path) > 0) {
+			puts("  Not yet scheduled (decided or published within the period):");
+			decision_lines(m, path, "decided_on", &w, "    ");
+		}
+	}
+	puts("\nResponses due");
+	if (docket_msg_count(m, "responses_due") == 0) {
+		puts("  none");
+		return;
+	}
+	measure(m, "responses_due", "response_due", &due);
+	decision_lines(m, "responses_due", "response_due", &due, "  ");
+}
+
+static void print_due(const docket_msg *m)
+{
+	struct widths w = {0};
+	int64_t within = 0;
+	static const struct {
+		const char *array, *date, *heading;
+	} sections[] = {
+	    {"responses", "response_due", "Responses due"},
+	    {"reviews", "review_date", "Restriction reviews"},
+	};
+
+	cli_num(m, "", "within", &within);
+	if (docket_msg_count(m, "responses") + docket_msg_count(m, "reviews") == 0) {
+		printf("nothing due within %" PRId64 " day%s\n", within, within == 1 ? "" : "s");
+		return;
+	}
+	for (size_t i = 0; i < 2; i++)
+		measure(m, sections[i].array, sections[i].date, &w);
+	for (size_t i = 0; i < 2; i++) {
+		printf("%s%s\n", i ? "\n" : "", sections[i].heading);
+		if (docket_msg_count(m, sections[i].array) == 0)
+			puts("  none");
+		else
+			decision_lines(m, sections[i].array, sections[i].date, &w, "  ");
+	}
+}
+
+static void print_reminders(struct cli_zone *z, const docket_msg *m)
+{
+	static const char *const heads[] = {"ID", "KIND", "STATUS", "DUE", "DAYS", "TARGET", "SEQ"};
+	enum { ID, KIND, STATUS, DUE, DAYS, TARGET, SEQ, COLUMNS };
+	size_t n = docket_msg_count(m, "reminders");
+	int w[COLUMNS];
+	char p[48], cells[COLUMNS][CLI_TIME_LEN + 80];
+
+	if (n == 0) {
+		puts("no reminders");
+		return;
+	}
+	/* Two passes: the widths, then the lines. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int c = 0; c < COLUMNS && pass == 0; c++)
+			w[c] = cli_width(heads[c]);
+		for (int c = 0; c < COLUMNS && pass == 1; c++)
+			cli_cell(heads[c], c + 1 < COLUMNS ? w[c] + 2 : 0);
+		if (pass == 1)
+			putchar('\n');
+		for (size_t i = 0; i < n; i++) {
+			int64_t v;
+			snprintf(p, sizeof p, "reminders.%zu", i);
+			snprintf(cells[ID], sizeof cells[ID], "%" PRId64,
+			         cli_num(m, p, "id", &v) ? v : 0);
+			const char *kind = cli_str(m, p, "kind"), *status = cli_str(m, p, "status");
+			snprintf(cells[KIND], sizeof cells[KIND], "%s", kind ? kind : "?");
+			snprintf(cells[STATUS], sizeof cells[STATUS], "%s", status ? status : "?");
+			cli_time(z, cli_str(m, p, "due_at"), SHOW_MINUTES, cells[DUE]);
+			snprintf(cells[DAYS], sizeof cells[DAYS], "%" PRId64,
+			         cli_num(m, p, "days", &v) ? v : 0);
+			const char *ref = cli_str(m, p, "ref");
+			if (cli_num(m, p, "meeting", &v))
+				snprintf(cells[TARGET], sizeof cells[TARGET], "meeting %" PRId64,
+				         v);
+			else
+				snprintf(cells[TARGET], sizeof cells[TARGET], "%s",
+				         ref ? ref : "-");
+			if (cli_num(m, p, "seq", &v))
+				snprintf(cells[SEQ], sizeof cells[SEQ], "%" PRId64, v);
+			else
+				snprintf(cells[SEQ], sizeof cells[SEQ], "-");
+			for (int c = 0; c < COLUMNS; c++) {
+				if (pass == 0)
+					grow(&w[c], cells[c]);
+				else
+					cli_cell(cells[c], c + 1 < COLUMNS ? w[c] + 2 : 0);
+			}
+			if (pass == 1)
+				putchar('\n');
+		}
+	}
+	if (cli_flag(m, "more"))
+		printf("more: the list stops at %zu reminders; narrow it or raise --limit\n", n);
+}
+
+/* "21, 7 and 1 days before" from the array at path. */
+static const char *days_list(const docket_msg *m, const char *path, char *buf, size_t size)
+{
+	char p[64];
+	size_t n = docket_msg_count(m, path), o = 0;
+	int64_t v = 0;
+
+	buf[0] = '\0';
+	if (n == 0)
+		return "none";
+	for (size_t i = 0; i < n && o < size; i++) {
+		snprintf(p, sizeof p, "%s.%zu", path, i);
+		docket_msg_get_int(m, p, &v);
+		o += (size_t)snprintf(buf + o, size - o, "%s%" PRId64,
+		                      i == 0       ? ""
+		                      : i + 1 == n ? " and "
+		                                   : ", ",
+		                      v);
+	}
+	if (o < size)
+		snprintf(buf + o, size - o, " day%s before", n == 1 && v == 1 ? "" : "s");
+	return buf;
+}
+
+static void print_info(struct cli_zone *z, const docket_msg *m)
+{
+	char line[256], a[CLI_TIME_LEN];
+	int64_t protocol = 0, revision = 0, period;
+	const char *version = cli_str(m, "", "version"), *tz = cli_str(m, "", "timezone");
+	const char *abbr = cli_str(m, "", "zone"), *at = cli_str(m, "", "reminders.time");
+
+	cli_num(m, "", "protocol", &protocol);
+	cli_num(m, "", "revision", &revision);
+	/* The reply names the zone: no second call to learn it. */
+	cli_zone_adopt(z, tz);
+	snprintf(line, sizeof line, "%s", version ? version : "?");
+	cli_field("docketd:", line);
+	snprintf(line, sizeof line, "%" PRId64 ", revision %" PRId64, protocol, revision);
+	cli_field("Protocol:", line);
+	snprintf(line, sizeof line, "%s%s%s%s", tz ? tz : "?", abbr ? " (" : "", abbr ? abbr : "",
+	         abbr ? " now)" : "");
+	cli_field("Time zone:", line);
+	cli_field("Now:", cli_time(z, cli_str(m, "", "now"), SHOW_SECONDS, a));
+	cli_field("Today:", cli_day(cli_str(m, "", "today"), a));
+	if (cli_num(m, "", "response_period", &period)) {
+		snprintf(line, sizeof line, "%" PRId64 " day%s after the recommendation", period,
+		         period == 1 ? "" : "s");
+		cli_field("Response period:", line);
+	}
+	if (!has(m, "reminders"))
+		return;
+	snprintf(line, sizeof line, "at %s office time", at ? at : "?");
+	cli_field("Reminders:", line);
+	cli_field("  meetings:", days_list(m, "reminders.meeting", line, sizeof line));
+	cli_field("  responses:", days_list(m, "reminders.response", line, sizeof line));
+	cli_field("  reviews:", days_list(m, "reminders.review", line, sizeof line));
+}
+
+bool cli_print_calendar(struct cli_zone *z, const docket_msg *reply)
+{
+	if (has(reply, "timezone"))
+		print_info(z, reply);
+	else if (has(reply, "reminders"))
+		print_reminders(z, reply);
+	else if (has(reply, "responses") && has(reply, "reviews"))
+		print_due(reply);
+	else if (has(reply, "items") && has(reply, "responses_due"))
+		print_agenda(z, reply);
+	else
+		return false;
+	return true;
+}
