@@ -64,14 +64,6 @@ static int collect(void *ctx, const struct reminder *r)
 	return 0;
 }
 
-/* Targets of pending reminders: only kind and meeting or ref are read. */
-static int collect_target(void *ctx, const struct reminder *r)
-{
-	struct reminder t = {.kind = r->kind, .meeting = r->meeting, .ref = r->ref,
-			     .target_at = {"", 0}, .due_at = {"", 0}};
-	return collect(ctx, &t);
-}
-
 static int64_t due_of(const struct remind_ctx *x, const struct target *t, int days)
 {
 	return tz_at(x->office->tz, t->day - days, x->office->remind_minute);
@@ -193,7 +185,7 @@ int reminder_plan_all(const struct remind_ctx *x)
 {
 	/* Whatever has a pending reminder, first: it may no longer want one. */
 	struct rows targets = {.arena = x->arena};
-	int rc = store_reminder_targets(x->store, collect_target, &targets);
+	int rc = store_reminder_targets(x->store, collect, &targets);
 	for (size_t i = 0; rc == 0 && i < targets.n; i++) {
 		const struct reminder *r = &targets.r[i];
 		if (r->meeting) {

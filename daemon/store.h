@@ -217,7 +217,7 @@ int store_reminder_next(struct store *s, struct arena *a, struct str *due_at);
 /* Reminders by due_at, filtered (status, kind -1: any; meeting 0, ref nil: any). */
 int store_reminder_list(struct store *s, int status, int kind, int64_t meeting, struct str ref,
 			int64_t limit, store_reminder_fn fn, void *ctx);
-/* One call per target with a pending reminder: only kind and meeting or ref are set. */
+/* One call per target with a pending reminder, with one of its pending reminders. */
 int store_reminder_targets(struct store *s, store_reminder_fn fn, void *ctx);
 
 #endif

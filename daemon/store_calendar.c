@@ -32,16 +32,22 @@ static void read_item(sqlite3_stmt *q, struct arena *a, struct item *it)
 	it->to = store_column_str(q, 7, a);
 }
 
-int store_meeting_get(struct store *s, int64_t id, struct arena *a, struct meeting *m)
+/* The one meeting a bound statement selects: 0, -DOCKET_ENOTFOUND or -DOCKET_ESTORAGE. */
+static int one_meeting(sqlite3_stmt *q, struct arena *a, struct meeting *m)
 {
-	sqlite3_stmt *q = s->stmt[S_MEETING_GET];
-	sqlite3_bind_int64(q, 1, id);
 	int rc = sqlite3_step(q);
 	int ret = rc == SQLITE_ROW ? read_meeting(q, a, m)
 		  : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND
 				      : -DOCKET_ESTORAGE;
 	store_reset(q);
 	return ret;
+}
+
+int store_meeting_get(struct store *s, int64_t id, struct arena *a, struct meeting *m)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_GET];
+	sqlite3_bind_int64(q, 1, id);
+	return one_meeting(q, a, m);
 }
 
 static int write_meeting(struct store *s, enum stmt st, const struct meeting *m)
@@ -113,12 +119,7 @@ int store_meeting_next(struct store *s, struct str time, struct arena *a, struct
 {
 	sqlite3_stmt *q = s->stmt[S_MEETING_NEXT];
 	store_bind_str(q, 1, time);
-	int rc = sqlite3_step(q);
-	int ret = rc == SQLITE_ROW ? read_meeting(q, a, m)
-		  : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND
-				      : -DOCKET_ESTORAGE;
-	store_reset(q);
-	return ret;
+	return one_meeting(q, a, m);
 }
 
 int store_item_code_taken(struct store *s, int64_t meeting, struct str code)

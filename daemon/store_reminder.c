@@ -125,25 +125,5 @@ int store_reminder_list(struct store *s, int status, int kind, int64_t meeting, 
 
 int store_reminder_targets(struct store *s, store_reminder_fn fn, void *ctx)
 {
-	sqlite3_stmt *q = s->stmt[S_REMINDER_TARGETS];
-	int rc, ret = 0;
-	struct reminder r;
-	while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-		memset(&r, 0, sizeof r);
-		const char *kind = (const char *)sqlite3_column_text(q, 0);
-		r.kind = kind ? proto_enum_lookup(proto_reminder_kinds, kind, (uint32_t)strlen(kind))
-			      : -1;
-		r.meeting = sqlite3_column_int64(q, 1);
-		r.ref = store_column_str(q, 2, NULL);
-		if (r.kind < 0) {
-			ret = -DOCKET_ESTORAGE;
-			break;
-		}
-		if ((ret = fn(ctx, &r)) < 0)
-			break;
-	}
-	if (ret == 0 && rc != SQLITE_DONE)
-		ret = -DOCKET_ESTORAGE;
-	store_reset(q);
-	return ret;
+	return each(s->stmt[S_REMINDER_TARGETS], fn, ctx);
 }

@@ -71,8 +71,9 @@ static const char *const fixed_sql[S_COUNT] = {
 			    " WHERE (?1 IS NULL OR status = ?1) AND (?2 IS NULL OR kind = ?2)"
 			    " AND (?3 IS NULL OR meeting = ?3) AND (?4 IS NULL OR ref = ?4)"
 			    " ORDER BY due_at, id LIMIT ?5",
-	[S_REMINDER_TARGETS] = "SELECT DISTINCT kind, meeting, ref FROM reminders"
-			       " WHERE status = 'pending'",
+	/* One pending reminder of each target: SQLite picks the row a bare column comes from. */
+	[S_REMINDER_TARGETS] = "SELECT " REMINDER_COLS " FROM reminders"
+			       " WHERE status = 'pending' GROUP BY kind, meeting, ref",
 	[S_MEETING_GET] = "SELECT " MEETING_COLS " FROM meetings WHERE id = ?1",
 	[S_MEETING_INSERT] = "INSERT INTO meetings (panel, starts_at, venue, status, version)"
 			     " VALUES (?2, ?3, ?4, ?5, ?6)",

@@ -232,6 +232,13 @@ docket_request *h_vreq(const char *op, va_list ap);
 /* h_call with the pairs as a va_list. */
 int h_vcall(struct h_daemon *d, docket_msg **reply, const char *op, va_list ap);
 
+/*
+ * Call op with pairs (as h_req) and fail the test unless docketd refuses it
+ * with code (a DOCKET_E* value), with that wire code and a message. Returns
+ * the reply, for checks of the message; the caller frees it.
+ */
+docket_msg *h_refuse(struct h_daemon *d, int code, const char *op, ...) __attribute__((sentinel));
+
 /* h_vcall that fails the test unless op is accepted; returns the reply, which the caller frees. */
 docket_msg *h_vmust(struct h_daemon *d, const char *op, va_list ap);
 

@@ -60,6 +60,26 @@ docket_msg *h_vmust(struct h_daemon *d, const char *op, va_list ap)
 	return m;
 }
 
+docket_msg *h_refuse(struct h_daemon *d, int code, const char *op, ...)
+{
+	va_list ap;
+	docket_msg *m = NULL;
+	va_start(ap, op);
+	int rc = h_vcall(d, &m, op, ap);
+	va_end(ap);
+	if (rc != -code)
+		fail_msg("%s: expected %s, got %s (%s)", op, docket_error_name(code),
+		         rc == 0 ? "success" : docket_error_name(rc),
+		         m && docket_msg_error_message(m) ? docket_msg_error_message(m) : "-");
+	assert_non_null(m);
+	assert_false(docket_msg_ok(m));
+	H_ASSERT_STR(docket_msg_error_code(m), docket_error_name(code));
+	const char *msg = docket_msg_error_message(m);
+	assert_non_null(msg);
+	assert_true(strlen(msg) > 0);
+	return m;
+}
+
 int h_call(struct h_daemon *d, docket_msg **reply, const char *op, ...)
 {
 	va_list ap;

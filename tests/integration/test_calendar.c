@@ -27,23 +27,8 @@ static docket_msg *must(struct h_daemon *d, const char *op, ...)
 	return m;
 }
 
-/* op with the pairs must be refused with code; returns the reply (caller frees). */
-static docket_msg *refuse(struct h_daemon *d, int code, const char *op, ...)
-{
-	va_list ap;
-	docket_msg *m = NULL;
-	va_start(ap, op);
-	int rc = h_vcall(d, &m, op, ap);
-	va_end(ap);
-	if (rc != -code)
-		fail_msg("%s: expected %s, got %s (%s)", op, docket_error_name(code),
-		         rc == 0 ? "success" : docket_error_name(rc),
-		         m && docket_msg_error_message(m) ? docket_msg_error_message(m) : "-");
-	return m;
-}
-
 #define OK(d, ...) docket_msg_destroy(&(docket_msg *){must((d), __VA_ARGS__)})
-#define REFUSE(d, code, ...) docket_msg_destroy(&(docket_msg *){refuse((d), (code), __VA_ARGS__)})
+#define REFUSE(d, code, ...) docket_msg_destroy(&(docket_msg *){h_refuse((d), (code), __VA_ARGS__)})
 
 /* The office's date today as docketd reads it, plus days. */
 static void today_plus(struct h_daemon *d, int days, char *out)
@@ -131,7 +116,7 @@ static void test_decided_on(void **state)
 
 	/* Never in the future; a date in the past is recorded as given. */
 	submitted(d, "A2");
-	docket_msg *m = refuse(d, DOCKET_EBADREQ, "endorse", "ref", "A2", "decided_on", tomorrow,
+	docket_msg *m = h_refuse(d, DOCKET_EBADREQ, "endorse", "ref", "A2", "decided_on", tomorrow,
 	                       NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "future");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), tomorrow);
@@ -260,7 +245,7 @@ static void test_review_date(void **state)
 	OK(d, "lift_restriction", "ref", "V1", NULL);
 	ASSERT_FIELD(d, "V1", "review_date", "");
 	ASSERT_FIELD(d, "V1", "restriction", "none");
-	docket_msg *m = refuse(d, DOCKET_EPRECONDITION, "set_review_date", "ref", "V1",
+	docket_msg *m = h_refuse(d, DOCKET_EPRECONDITION, "set_review_date", "ref", "V1",
 	                       "review_date", "2030-06-30", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "not restricted");
 	docket_msg_destroy(&m);
@@ -302,7 +287,7 @@ static void test_meeting_status(void **state)
 	snprintf(ms, sizeof ms, "%lld", (long long)meeting);
 
 	/* Not held before it starts. */
-	m = refuse(d, DOCKET_EPRECONDITION, "meeting_held", "#meeting", ms, NULL);
+	m = h_refuse(d, DOCKET_EPRECONDITION, "meeting_held", "#meeting", ms, NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "has not come");
 	docket_msg_destroy(&m);
 
@@ -310,7 +295,7 @@ static void test_meeting_status(void **state)
 	H_ASSERT_STR(h_str(m, "meeting.status"), "postponed");
 	assert_int_equal(h_int(m, "meeting.version"), 2);
 	docket_msg_destroy(&m);
-	m = refuse(d, DOCKET_EPRECONDITION, "meeting_postpone", "#meeting", ms, NULL);
+	m = h_refuse(d, DOCKET_EPRECONDITION, "meeting_postpone", "#meeting", ms, NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "postponed");
 	docket_msg_destroy(&m);
 	REFUSE(d, DOCKET_EPRECONDITION, "meeting_held", "#meeting", ms, NULL);
@@ -362,13 +347,13 @@ static void test_items(void **state)
 	snprintf(ms, sizeof ms, "%lld", (long long)meeting);
 	snprintf(other, sizeof other, "%lld", (long long)second);
 
-	docket_msg *m = refuse(d, DOCKET_EBADREQ, "item_add", "#meeting", ms, "code", "C2",
+	docket_msg *m = h_refuse(d, DOCKET_EBADREQ, "item_add", "#meeting", ms, "code", "C2",
 	                       "subject", "s", "period_start", "2030-09-30", "period_end",
 	                       "2030-07-01", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "2030-09-30");
 	docket_msg_destroy(&m);
 	/* One code per meeting, whatever its case or the spaces around it. */
-	m = refuse(d, DOCKET_ECONFLICT, "item_add", "#meeting", ms, "code", "c1", "subject", "s",
+	m = h_refuse(d, DOCKET_ECONFLICT, "item_add", "#meeting", ms, "code", "c1", "subject", "s",
 	           NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "c1");
 	docket_msg_destroy(&m);
@@ -406,15 +391,15 @@ static void test_references(void **state)
 	REFUSE(d, DOCKET_ECONFLICT, "draft", "ref", "Caf\u00e9 1", "title", "T", "text", "t",
 	       "justification", "j", "decision_maker", "pcc", "category", "spend", NULL);
 	/* Characters no reference holds, named. */
-	m = refuse(d, DOCKET_EBADREQ, "draft", "ref", "35\x01-2015", "title", "T", "text", "t",
+	m = h_refuse(d, DOCKET_EBADREQ, "draft", "ref", "35\x01-2015", "title", "T", "text", "t",
 	           "justification", "j", "decision_maker", "pcc", "category", "spend", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "U+0001");
 	docket_msg_destroy(&m);
-	m = refuse(d, DOCKET_EBADREQ, "draft", "ref", "35\u200b- 2015", "title", "T", "text", "t",
+	m = h_refuse(d, DOCKET_EBADREQ, "draft", "ref", "35\u200b- 2015", "title", "T", "text", "t",
 	           "justification", "j", "decision_maker", "pcc", "category", "spend", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "U+200B");
 	docket_msg_destroy(&m);
-	m = refuse(d, DOCKET_EBADREQ, "draft", "ref", " \t ", "title", "T", "text", "t",
+	m = h_refuse(d, DOCKET_EBADREQ, "draft", "ref", " \t ", "title", "T", "text", "t",
 	           "justification", "j", "decision_maker", "pcc", "category", "spend", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "empty");
 	docket_msg_destroy(&m);

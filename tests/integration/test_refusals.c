@@ -63,31 +63,7 @@ static json_t *calendar(struct h_daemon *d)
 	return j;
 }
 
-/*
- * op with the pairs must be refused with code (the enum value and its wire
- * name). Returns the reply, for checks of the message.
- */
-static docket_msg *refuse(struct h_daemon *d, int code, const char *op, ...)
-{
-	va_list ap;
-	docket_msg *m = NULL;
-	va_start(ap, op);
-	int rc = h_vcall(d, &m, op, ap);
-	va_end(ap);
-	if (rc != -code)
-		fail_msg("%s: expected %s, got %s (%s)", op, docket_error_name(code),
-		         rc == 0 ? "success" : docket_error_name(rc),
-		         m && docket_msg_error_message(m) ? docket_msg_error_message(m) : "-");
-	assert_non_null(m);
-	assert_false(docket_msg_ok(m));
-	H_ASSERT_STR(docket_msg_error_code(m), docket_error_name(code));
-	const char *msg = docket_msg_error_message(m);
-	assert_non_null(msg);
-	assert_true(strlen(msg) > 0);
-	return m;
-}
-
-#define REFUSE(d, code, ...) docket_msg_destroy(&(docket_msg *){refuse((d), (code), __VA_ARGS__)})
+#define REFUSE(d, code, ...) docket_msg_destroy(&(docket_msg *){h_refuse((d), (code), __VA_ARGS__)})
 
 /* op with the pairs must succeed; returns its seq. */
 static int64_t accept(struct h_daemon *d, const char *op, ...)
@@ -128,7 +104,7 @@ static void test_invalid_transition(void **state)
 
 	assert_int_equal(h_draft(d, "2024/22", NULL), 0);
 	snap_take(d, "2024/22", &s);
-	docket_msg *m = refuse(d, DOCKET_ETRANSITION, "endorse", "ref", "2024/22", NULL);
+	docket_msg *m = h_refuse(d, DOCKET_ETRANSITION, "endorse", "ref", "2024/22", NULL);
 	/* The message names the decision, its state and the command. */
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "2024/22");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "draft");
@@ -143,7 +119,7 @@ static void test_invalid_transition(void **state)
 	/* Terminal: withdrawn takes nothing more. */
 	int64_t last = accept(d, "withdraw", "ref", "2024/22", "reason", "Superseded", NULL);
 	snap_take(d, "2024/22", &s);
-	m = refuse(d, DOCKET_ETRANSITION, "submit", "ref", "2024/22", NULL);
+	m = h_refuse(d, DOCKET_ETRANSITION, "submit", "ref", "2024/22", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "withdrawn");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "submit");
 	docket_msg_destroy(&m);
@@ -160,7 +136,7 @@ static void test_not_found(void **state)
 
 	REFUSE(d, DOCKET_ENOTFOUND, "get", "ref", "PCD 1306", NULL);
 	REFUSE(d, DOCKET_ENOTFOUND, "history", "ref", "PCD 1306", NULL);
-	docket_msg *m = refuse(d, DOCKET_ENOTFOUND, "submit", "ref", "PCD 1306", NULL);
+	docket_msg *m = h_refuse(d, DOCKET_ENOTFOUND, "submit", "ref", "PCD 1306", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "PCD 1306");
 	docket_msg_destroy(&m);
 	REFUSE(d, DOCKET_ENOTFOUND, "amend", "ref", "PCD 1306", "title", "t", NULL);
@@ -193,7 +169,7 @@ static void test_conflict_duplicate_draft(void **state)
 	docket_msg_destroy(&m);
 	struct snap s;
 	snap_take(d, "35 - 2015", &s);
-	m = refuse(d, DOCKET_ECONFLICT, "draft", "ref", "35 - 2015", "title", "Other", "text", "t",
+	m = h_refuse(d, DOCKET_ECONFLICT, "draft", "ref", "35 - 2015", "title", "Other", "text", "t",
 	           "justification", "j", "decision_maker", "deputy_pcc", "category", "other", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "35 - 2015");
 	docket_msg_destroy(&m);
@@ -210,7 +186,7 @@ static void test_conflict_expect_version(void **state)
 	assert_int_equal(h_draft(d, "V1", NULL), 0);
 	snap_take(d, "V1", &s);
 	docket_msg *m =
-	    refuse(d, DOCKET_ECONFLICT, "submit", "ref", "V1", "#expect_version", "5", NULL);
+	    h_refuse(d, DOCKET_ECONFLICT, "submit", "ref", "V1", "#expect_version", "5", NULL);
 	/* The message gives both versions. */
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "1");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "5");
@@ -272,7 +248,7 @@ static void test_idempotency(void **state)
 	assert_int_equal(s.events, 1);
 
 	/* The same key, another request. */
-	m = refuse(d, DOCKET_ECONFLICT, "draft", DRAFT_PAIRS("Another title"), NULL);
+	m = h_refuse(d, DOCKET_ECONFLICT, "draft", DRAFT_PAIRS("Another title"), NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "key-1");
 	docket_msg_destroy(&m);
 	REFUSE(d, DOCKET_ECONFLICT, "submit", "ref", "I1", "idem", "key-1", NULL);
@@ -328,18 +304,18 @@ static void test_bad_request(void **state)
 	docket_msg *m;
 
 	/* A missing key, named. */
-	m = refuse(d, DOCKET_EBADREQ, "draft", "ref", "B1", "text", "t", "justification", "j",
+	m = h_refuse(d, DOCKET_EBADREQ, "draft", "ref", "B1", "text", "t", "justification", "j",
 	           "decision_maker", "pcc", "category", "spend", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "title");
 	docket_msg_destroy(&m);
 	/* An unknown key, named. */
-	m = refuse(d, DOCKET_EBADREQ, "draft", "ref", "B1", "title", "T", "text", "t",
+	m = h_refuse(d, DOCKET_EBADREQ, "draft", "ref", "B1", "title", "T", "text", "t",
 	           "justification", "j", "decision_maker", "pcc", "category", "spend", "colour",
 	           "blue", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "colour");
 	docket_msg_destroy(&m);
 	/* A key the op does not take. */
-	m = refuse(d, DOCKET_EBADREQ, "get", "ref", "B1", "title", "T", NULL);
+	m = h_refuse(d, DOCKET_EBADREQ, "get", "ref", "B1", "title", "T", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "title");
 	docket_msg_destroy(&m);
 	/* Bad values. */
@@ -361,11 +337,11 @@ static void test_bad_request(void **state)
 	REFUSE(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2101-01-01T10:00:00Z",
 	       NULL);
 	/* Office time the clocks skip, and office time they pass twice. */
-	m = refuse(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2031-03-30 01:30",
+	m = h_refuse(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2031-03-30 01:30",
 	           NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "does not exist");
 	docket_msg_destroy(&m);
-	m = refuse(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2031-10-26T01:30",
+	m = h_refuse(d, DOCKET_EBADREQ, "meeting_add", "panel", "P", "starts_at", "2031-10-26T01:30",
 	           NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "2031-10-26T01:30+01:00");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "2031-10-26T01:30+00:00");
@@ -382,7 +358,7 @@ static void test_bad_request(void **state)
 	int64_t last = endorsed(d, "B2");
 	struct snap s;
 	snap_take(d, "B2", &s);
-	m = refuse(d, DOCKET_EBADREQ, "publish", "ref", "B2", "restriction", "part",
+	m = h_refuse(d, DOCKET_EBADREQ, "publish", "ref", "B2", "restriction", "part",
 	           "restriction_reason", "Commercially sensitive", "review_date", "2024-02-30",
 	           NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "review_date");
@@ -400,7 +376,7 @@ static void test_bad_request(void **state)
 static void test_unknown_op(void **state)
 {
 	struct h_daemon *d = *state;
-	docket_msg *m = refuse(d, DOCKET_EUNKNOWNOP, "frobnicate", "ref", "X", NULL);
+	docket_msg *m = h_refuse(d, DOCKET_EUNKNOWNOP, "frobnicate", "ref", "X", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "frobnicate");
 	docket_msg_destroy(&m);
 	REFUSE(d, DOCKET_EUNKNOWNOP, "delete", "ref", "X", NULL);
@@ -471,7 +447,7 @@ static void test_precondition(void **state)
 	endorsed(d, "P1");
 	accept(d, "publish", "ref", "P1", NULL);
 	snap_take(d, "P1", &s);
-	m = refuse(d, DOCKET_EPRECONDITION, "lift_restriction", "ref", "P1", NULL);
+	m = h_refuse(d, DOCKET_EPRECONDITION, "lift_restriction", "ref", "P1", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "P1");
 	docket_msg_destroy(&m);
 	snap_same(d, "P1", &s);
@@ -648,7 +624,7 @@ static void test_forbidden(void **state)
 	docket_msg_destroy(&m);
 	int64_t last = accept(d, "submit", "ref", "F1", NULL);
 	snap_take(d, "F1", &s);
-	m = refuse(d, DOCKET_EFORBIDDEN, "endorse", "ref", "F1", NULL);
+	m = h_refuse(d, DOCKET_EFORBIDDEN, "endorse", "ref", "F1", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "endorse");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "commissioner");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "clerk");
