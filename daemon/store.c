@@ -100,7 +100,6 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"DROP INDEX decisions_state;"
 	"CREATE INDEX decisions_key ON decisions(ref_key);"
 	"CREATE INDEX decisions_state_key ON decisions(state, ref_key);"
-	"CREATE INDEX decisions_decided ON decisions(coalesce(decided_on, '~'), ref_key);"
 	"CREATE INDEX items_code ON items(meeting, code COLLATE NOCASE);"
 	"CREATE TABLE reminders ("
 	"  id INTEGER PRIMARY KEY,"
@@ -142,7 +141,7 @@ static void sql_ref_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static void sql_local_date(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
-	const struct tz *z = sqlite3_user_data(ctx);
+	struct tz *z = sqlite3_user_data(ctx);
 	const char *t = (const char *)sqlite3_value_text(argv[0]);
 	int64_t epoch;
 	if (!t || date_utc_parse(t, (size_t)sqlite3_value_bytes(argv[0]), &epoch) < 0) {
@@ -301,7 +300,7 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 	return 0;
 }
 
-int store_open(struct store **out, const char *path, const struct tz *zone, char *err,
+int store_open(struct store **out, const char *path, struct tz *zone, char *err,
 	       size_t errlen)
 {
 	*out = NULL;

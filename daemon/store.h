@@ -105,7 +105,7 @@ struct tz;
  * build) with a message in err. *out is owned by the caller: free with
  * store_close.
  */
-int store_open(struct store **out, const char *path, const struct tz *zone, char *err,
+int store_open(struct store **out, const char *path, struct tz *zone, char *err,
 	       size_t errlen);
 
 /* Close the database; NULL-safe; sets *s to NULL. */

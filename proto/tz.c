@@ -11,6 +11,8 @@ struct tz {
 	icaltimezone *zone;   /* libical's, shared and never freed */
 	char name[64];
 	char std[16], dst[16]; /* abbreviations from the zone's names, "" when unknown */
+	/* tz_days is asked about today again and again: the day, and when it begins and ends. */
+	int64_t day, day_from, day_until;
 };
 
 static int offset_at(const struct tz *z, int64_t epoch, int *is_dst)
@@ -88,10 +90,16 @@ void tz_local(const struct tz *z, int64_t epoch, struct tz_local *out)
 	}
 }
 
-int64_t tz_days(const struct tz *z, int64_t epoch)
+int64_t tz_days(struct tz *z, int64_t epoch)
 {
+	if (epoch >= z->day_from && epoch < z->day_until)
+		return z->day;
 	int64_t local = epoch + offset_at(z, epoch, NULL);
-	return local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+	z->day = day;
+	z->day_from = tz_at(z, day, 0);
+	z->day_until = tz_at(z, day + 1, 0);
+	return day;
 }
 
 enum tz_fit tz_fit(const struct tz *z, int64_t naive, int64_t *first, int64_t *second)

@@ -32,8 +32,11 @@ const char *tz_name(const struct tz *z);
 /* The office's reading of epoch. */
 void tz_local(const struct tz *z, int64_t epoch, struct tz_local *out);
 
-/* The office's date (days since 1970-01-01) at epoch. */
-int64_t tz_days(const struct tz *z, int64_t epoch);
+/*
+ * The office's date (days since 1970-01-01) at epoch. z remembers the
+ * bounds of the last day it gave, so asking about today again is cheap.
+ */
+int64_t tz_days(struct tz *z, int64_t epoch);
 
 /* What a local wall-clock time is. */
 enum tz_fit {

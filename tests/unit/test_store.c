@@ -22,7 +22,7 @@
 #include "tz.h"
 
 /* The office's zone, for the dates the migration gives older records. */
-static const struct tz *zone(void)
+static struct tz *zone(void)
 {
 	static struct tz *z;
 	if (!z && tz_open(&z, "Europe/London") < 0)
