@@ -11,81 +11,65 @@ struct brief {
 	const struct remind_ctx *x;
 	int64_t *empty; /* ids of items with no decision */
 	size_t nempty, cap;
-	uint32_t n;     /* decisions in the array being written */
 	uint32_t items; /* items written */
 };
 
-static int add_summary(void *ctx, const struct decision *d)
+/* Open an array of summaries for a store query to fill. */
+static size_t summaries_open(struct brief *b, struct pack_summaries *s)
 {
-	struct brief *b = ctx;
-	pack_decision(b->pk, d, 1);
-	b->n++;
+	*s = (struct pack_summaries){.pk = b->pk};
+	return pack_open_array(b->buf);
+}
+
+static int remember_empty(struct brief *b, int64_t item)
+{
+	if (b->nempty == b->cap) {
+		size_t cap = b->cap ? 2 * b->cap : 16;
+		int64_t *grown = arena_alloc(b->x->arena, cap * sizeof *grown);
+		if (!grown)
+			return -DOCKET_ENOMEM;
+		for (size_t i = 0; i < b->nempty; i++)
+			grown[i] = b->empty[i];
+		b->empty = grown;
+		b->cap = cap;
+	}
+	b->empty[b->nempty++] = item;
 	return 0;
-}
-
-/* An array of the decisions fn finds; returns its length or a code. */
-static int64_t decisions(struct brief *b, int (*find)(struct brief *b, void *arg), void *arg)
-{
-	size_t at = pack_open_array(b->buf);
-	b->n = 0;
-	int rc = find(b, arg);
-	pack_close(b->buf, at, b->n);
-	return rc < 0 ? (int64_t)rc : (int64_t)b->n;
-}
-
-static int on_item(struct brief *b, void *arg)
-{
-	return store_item_decisions(b->x->store, *(const int64_t *)arg, add_summary, b);
-}
-
-static int in_period(struct brief *b, void *arg)
-{
-	const struct item *it = arg;
-	if (!it->period_start.ptr && !it->period_end.ptr)
-		return 0;
-	/* One end open: every date before "~" and after "0". */
-	struct str from = it->period_start.ptr ? it->period_start : (struct str){"0", 1};
-	struct str to = it->period_end.ptr ? it->period_end : (struct str){"~", 1};
-	return store_decision_candidates(b->x->store, from, to, add_summary, b);
-}
-
-static int responses(struct brief *b, void *arg)
-{
-	(void)arg;
-	return store_decision_responses(b->x->store, (struct str){NULL, 0}, add_summary, b);
 }
 
 static int add_item(void *ctx, const struct item *it)
 {
 	struct brief *b = ctx;
+	struct store *store = b->x->store;
+	struct pack_summaries on, due;
 	b->items++;
 	pack_item_head(b->pk, it, 3);
+
 	pack_cstr(b->pk, "decisions");
-	int64_t n = decisions(b, on_item, (void *)&it->id);
-	if (n < 0)
-		return (int)n;
+	size_t at = summaries_open(b, &on);
+	int rc = store_item_decisions(store, it->id, pack_summary, &on);
+	pack_close(b->buf, at, on.n);
+
+	/* Decided or published within the period; an item without one has none. */
 	pack_cstr(b->pk, "unscheduled");
-	int64_t rc = decisions(b, in_period, (void *)it);
-	if (rc < 0)
-		return (int)rc;
-	pack_cstr(b->pk, "empty");
-	if (n == 0) {
-		msgpack_pack_true(b->pk);
-		if (b->nempty == b->cap) {
-			size_t cap = b->cap ? 2 * b->cap : 16;
-			int64_t *grown = arena_alloc(b->x->arena, cap * sizeof *grown);
-			if (!grown)
-				return -DOCKET_ENOMEM;
-			for (size_t i = 0; i < b->nempty; i++)
-				grown[i] = b->empty[i];
-			b->empty = grown;
-			b->cap = cap;
-		}
-		b->empty[b->nempty++] = it->id;
-	} else {
-		msgpack_pack_false(b->pk);
+	at = summaries_open(b, &due);
+	if (rc == 0 && (it->period_start.ptr || it->period_end.ptr)) {
+		/* One end open: every date after "0" or before "~". */
+		struct str from = it->period_start.ptr ? it->period_start : (struct str){"0", 1};
+		struct str to = it->period_end.ptr ? it->period_end : (struct str){"~", 1};
+		rc = store_decision_candidates(store, from, to, pack_summary, &due);
 	}
-	return 0;
+	pack_close(b->buf, at, due.n);
+	if (rc < 0)
+		return rc;
+
+	pack_cstr(b->pk, "empty");
+	if (on.n > 0) {
+		msgpack_pack_false(b->pk);
+		return 0;
+	}
+	msgpack_pack_true(b->pk);
+	return remember_empty(b, it->id);
 }
 
 int brief_pack(msgpack_packer *pk, const struct remind_ctx *x, const struct meeting *m)
@@ -100,9 +84,9 @@ int brief_pack(msgpack_packer *pk, const struct remind_ctx *x, const struct meet
 	pack_cstr(pk, "items");
 	size_t at = pack_open_array(b.buf);
 	int rc = store_meeting_items(x->store, m->id, add_item, &b);
+	pack_close(b.buf, at, b.items);
 	if (rc < 0)
 		return rc;
-	pack_close(b.buf, at, b.items);
 
 	pack_cstr(pk, "empty_items");
 	msgpack_pack_array(pk, b.nempty);
@@ -110,9 +94,12 @@ int brief_pack(msgpack_packer *pk, const struct remind_ctx *x, const struct meet
 		msgpack_pack_int64(pk, b.empty[i]);
 
 	pack_cstr(pk, "responses_due");
-	int64_t n = decisions(&b, responses, NULL);
-	if (n < 0)
-		return (int)n;
+	struct pack_summaries owed;
+	at = summaries_open(&b, &owed);
+	rc = store_decision_responses(x->store, (struct str){NULL, 0}, pack_summary, &owed);
+	pack_close(b.buf, at, owed.n);
+	if (rc < 0)
+		return rc;
 
 	char today[DATE_LEN];
 	date_format(office_today(x->office, x->now), today);

@@ -1,4 +1,5 @@
 /* What every handler shares: refusals, role and version checks, events. */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -104,6 +105,13 @@ int cmd_meeting_view(struct cmd *c, const struct meeting *m, struct meeting_view
 	return 0;
 }
 
+void cmd_set(struct cmd *c, const char *key, struct str value)
+{
+	/* No command sets more than set holds: this is a programmer's error. */
+	assert(c->nset < sizeof c->set / sizeof c->set[0]);
+	c->set[c->nset++] = (struct pack_pair){key, value};
+}
+
 struct str cmd_date(struct cmd *c, int64_t days)
 {
 	char *p = arena_alloc(c->arena, DATE_LEN);
@@ -122,8 +130,7 @@ int cmd_date_arg(struct cmd *c, int f, const char *key, int64_t dflt, int not_fu
 		struct str v = cmd_date(c, dflt);
 		if (!v.ptr)
 			return cmd_fail(c, -DOCKET_ENOMEM, "out of memory");
-		if (c->nset < sizeof c->set / sizeof c->set[0])
-			c->set[c->nset++] = (struct pack_pair){key, v};
+		cmd_set(c, key, v);
 		return 0;
 	}
 	/* request.c checked the format. */

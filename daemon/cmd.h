@@ -64,6 +64,9 @@ void cmd_reply_seq(struct cmd *c);
 /* m as the office sees it at this command's time; refuses with storage for a bad record. */
 int cmd_meeting_view(struct cmd *c, const struct meeting *m, struct meeting_view *v);
 
+/* Record a pair for the event's data besides the request's own fields (a defaulted date). */
+void cmd_set(struct cmd *c, const char *key, struct str value);
+
 /* A date (days) as YYYY-MM-DD in the batch arena; nil when out of memory. */
 struct str cmd_date(struct cmd *c, int64_t days);
 

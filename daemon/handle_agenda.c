@@ -88,14 +88,6 @@ static int reminders(struct cmd *c)
 	return 0;
 }
 
-static int add_decision(void *ctx, const struct decision *d)
-{
-	struct listing *l = ctx;
-	pack_decision(l->c->out, d, 1);
-	l->n++;
-	return 0;
-}
-
 static int due(struct cmd *c)
 {
 	const struct request *q = c->req;
@@ -113,10 +105,10 @@ static int due(struct cmd *c)
 	for (int k = 0; k < 2 && rc == 0; k++) {
 		pack_cstr(c->out, k == 0 ? "responses" : "reviews");
 		size_t at = pack_open_array(c->buf);
-		struct listing l = {.c = c};
-		rc = k == 0 ? store_decision_responses(c->store, until, add_decision, &l)
-			    : store_decision_reviews(c->store, until, add_decision, &l);
-		pack_close(c->buf, at, l.n);
+		struct pack_summaries s = {.pk = c->out};
+		rc = k == 0 ? store_decision_responses(c->store, until, pack_summary, &s)
+			    : store_decision_reviews(c->store, until, pack_summary, &s);
+		pack_close(c->buf, at, s.n);
 	}
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot read the decisions: %s", store_errmsg(c->store));

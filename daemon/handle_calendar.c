@@ -25,7 +25,7 @@ static int starts_at(struct cmd *c, int64_t *epoch, struct str *utc)
 	date_format_utc(*epoch, p);
 	*utc = (struct str){p, DATE_TIME_LEN - 1};
 	/* The event says when in UTC, whatever form the request used. */
-	c->set[c->nset++] = (struct pack_pair){"starts_at", *utc};
+	cmd_set(c, "starts_at", *utc);
 	return 0;
 }
 

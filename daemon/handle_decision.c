@@ -117,13 +117,13 @@ static int apply_publish(struct cmd *c, struct decision *d)
 	d->col[D_RESTRICTION_REASON] = q->s[F_RESTRICTION_REASON];
 	d->col[D_REVIEW_DATE] = q->s[F_REVIEW_DATE];
 	d->col[D_PUBLISHED_AT] = now(c);
-	if (!none) {
-		int64_t review;
-		date_parse(q->s[F_REVIEW_DATE].ptr, q->s[F_REVIEW_DATE].len, &review);
-		return not_before(c, d, "review_date", review, "published_on",
-				  stored_date(d, D_PUBLISHED_ON));
-	}
-	return 0;
+	if (none)
+		return 0;
+	int64_t review;
+	if ((rc = cmd_date_arg(c, F_REVIEW_DATE, "review_date", 0, 0, &review)) < 0)
+		return rc;
+	return not_before(c, d, "review_date", review, "published_on",
+			  stored_date(d, D_PUBLISHED_ON));
 }
 
 static int apply_schedule(struct cmd *c, struct decision *d)
@@ -166,15 +166,13 @@ static int apply_report(struct cmd *c, struct decision *d)
 			     stored_date(d, D_PUBLISHED_ON))) < 0 ||
 	    (rc = set_date(c, d, D_REPORTED_ON, day)) < 0)
 		return rc;
-	if (c->nset < sizeof c->set / sizeof c->set[0])
-		c->set[c->nset++] = (struct pack_pair){"reported_on", d->col[D_REPORTED_ON]};
+	cmd_set(c, "reported_on", d->col[D_REPORTED_ON]);
 	return 0;
 }
 
 static int apply_lift(struct cmd *c, struct decision *d)
 {
-	struct str r = d->col[D_RESTRICTION];
-	if (r.len == 4 && memcmp(r.ptr, "none", 4) == 0)
+	if (!decision_restricted(d))
 		return cmd_fail(c, -DOCKET_EPRECONDITION, "decision '%.*s' is not restricted",
 				REF(d));
 	d->col[D_RESTRICTION] = cstr("none");
@@ -183,11 +181,20 @@ static int apply_lift(struct cmd *c, struct decision *d)
 	return 0;
 }
 
-static int apply_recommend(struct cmd *c, struct decision *d)
+/*
+ * The panel's outcome (noted_on, recommended_on): the meeting's date unless
+ * given, not before it; today for a decision whose report has no date.
+ */
+static int panel_date(struct cmd *c, struct decision *d, int f, int col)
 {
 	int64_t reported = stored_date(d, D_REPORTED_ON);
-	int rc = business_date(c, d, F_RECOMMENDED_ON, D_RECOMMENDED_ON,
-			       reported >= 0 ? reported : c->today, "reported_on", reported);
+	return business_date(c, d, f, col, reported >= 0 ? reported : c->today, "reported_on",
+			     reported);
+}
+
+static int apply_recommend(struct cmd *c, struct decision *d)
+{
+	int rc = panel_date(c, d, F_RECOMMENDED_ON, D_RECOMMENDED_ON);
 	if (rc < 0)
 		return rc;
 	d->col[D_RECOMMENDATION] = c->req->s[F_RECOMMENDATION];
@@ -199,25 +206,23 @@ static int apply_recommend(struct cmd *c, struct decision *d)
 	return set_date(c, d, D_RESPONSE_DUE, due);
 }
 
+/* A new due date, given, not before the date it follows. */
 static int apply_set_due(struct cmd *c, struct decision *d)
 {
-	const struct request *q = c->req;
-	int64_t days;
-	if (q->op == OP_SET_RESPONSE_DUE) {
-		date_parse(q->s[F_RESPONSE_DUE].ptr, q->s[F_RESPONSE_DUE].len, &days);
-		int rc = not_before(c, d, "response_due", days, "recommended_on",
-				    stored_date(d, D_RECOMMENDED_ON));
-		return rc < 0 ? rc : set_date(c, d, D_RESPONSE_DUE, days);
-	}
-	struct str r = d->col[D_RESTRICTION];
-	if (r.len == 4 && memcmp(r.ptr, "none", 4) == 0)
+	int response = c->req->op == OP_SET_RESPONSE_DUE;
+	int f = response ? F_RESPONSE_DUE : F_REVIEW_DATE;
+	int col = response ? D_RESPONSE_DUE : D_REVIEW_DATE;
+	int floor = response ? D_RECOMMENDED_ON : D_PUBLISHED_ON;
+	if (!response && !decision_restricted(d))
 		return cmd_fail(c, -DOCKET_EPRECONDITION,
 				"decision '%.*s' is not restricted, so it has no review date",
 				REF(d));
-	date_parse(q->s[F_REVIEW_DATE].ptr, q->s[F_REVIEW_DATE].len, &days);
-	int rc = not_before(c, d, "review_date", days, "published_on",
-			    stored_date(d, D_PUBLISHED_ON));
-	return rc < 0 ? rc : set_date(c, d, D_REVIEW_DATE, days);
+	int64_t days;
+	int rc = cmd_date_arg(c, f, decision_col_names[col], 0, 0, &days);
+	if (rc == 0)
+		rc = not_before(c, d, decision_col_names[col], days, decision_col_names[floor],
+				stored_date(d, floor));
+	return rc < 0 ? rc : set_date(c, d, col, days);
 }
 
 /* What op changes besides state and version; checks what fsm.c cannot. */
@@ -260,14 +265,11 @@ static int apply(struct cmd *c, struct decision *d)
 		return 0;
 	case OP_REPORT:
 		return apply_report(c, d);
-	case OP_NOTE: {
-		int64_t reported = stored_date(d, D_REPORTED_ON);
+	case OP_NOTE:
 		if (q->present & BIT(F_COMMENT))
 			d->col[D_COMMENT] = q->s[F_COMMENT];
 		d->col[D_CLOSED_AT] = now(c);
-		return business_date(c, d, F_NOTED_ON, D_NOTED_ON,
-				     reported >= 0 ? reported : c->today, "reported_on", reported);
-	}
+		return panel_date(c, d, F_NOTED_ON, D_NOTED_ON);
 	case OP_RECOMMEND:
 		return apply_recommend(c, d);
 	case OP_RESPOND:

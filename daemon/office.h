@@ -21,7 +21,7 @@ struct office {
 int office_open(struct office *o, const struct config *c, char *err, size_t errlen);
 void office_close(struct office *o);
 
-/* The office's date today at epoch, and a date as YYYY-MM-DD in out (DATE_LEN). */
+/* The office's date (days since 1970-01-01) at epoch. */
 int64_t office_today(const struct office *o, int64_t epoch);
 
 #endif

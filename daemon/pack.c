@@ -92,6 +92,14 @@ void pack_decision(msgpack_packer *pk, const struct decision *d, int summary)
 	}
 }
 
+int pack_summary(void *ctx, const struct decision *d)
+{
+	struct pack_summaries *s = ctx;
+	pack_decision(s->pk, d, 1);
+	s->n++;
+	return 0;
+}
+
 void pack_meeting(msgpack_packer *pk, const struct meeting *m, const struct meeting_view *v,
 		  int with_items)
 {

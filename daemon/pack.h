@@ -22,6 +22,17 @@ void pack_close(msgpack_sbuffer *buf, size_t at, uint32_t count);
 
 /* A decision map; summary leaves out the long texts (for list). */
 void pack_decision(msgpack_packer *pk, const struct decision *d, int summary);
+
+/*
+ * An array of decision summaries, filled by a store query: open it in buf
+ * with pack_open_array, pass pack_summary and the struct to the query,
+ * then close it with n.
+ */
+struct pack_summaries {
+	msgpack_packer *pk;
+	uint32_t n;
+};
+int pack_summary(void *ctx, const struct decision *d); /* a store_decision_fn */
 /*
  * A meeting map as v shows it at the moment. With with_items the map has
  * room for one more pair, which the caller writes next ("items"); likewise

@@ -94,7 +94,8 @@ static int plan(const struct remind_ctx *x, const struct target *t)
 			if (want->days[j] == r->days && !(covered & (1u << j)))
 				k = j;
 		int64_t due = due_of(x, t, r->days);
-		if (k < 0 || (t->kind == REMIND_MEETING && due >= t->at)) {
+		/* Only before its target (a 09:00 reminder on the day of an 08:00 meeting is not). */
+		if (k < 0 || due >= t->at) {
 			r->status = RS_CANCELLED;
 			r->settled_at = (struct str){x->ts, (uint32_t)strlen(x->ts)};
 		} else {
@@ -115,12 +116,13 @@ static int plan(const struct remind_ctx *x, const struct target *t)
 		int days = want->days[j];
 		int64_t due = due_of(x, t, days);
 		/* Only ahead of its target and of now: a time already past is not planned. */
-		if (due <= x->now || (t->kind == REMIND_MEETING && due >= t->at))
+		if (due <= x->now || due >= t->at)
 			continue;
+		/* Never again for a target time one fired or was missed for. */
 		int settled = 0;
 		for (size_t i = 0; i < rows.n; i++)
-			settled |= rows.r[i].days == days && rows.r[i].status != RS_CANCELLED &&
-				   rows.r[i].status != RS_PENDING &&
+			settled |= rows.r[i].days == days &&
+				   (rows.r[i].status == RS_FIRED || rows.r[i].status == RS_MISSED) &&
 				   str_is(rows.r[i].target_at, target_at);
 		if (settled)
 			continue;
@@ -163,11 +165,10 @@ static int plan_date(const struct remind_ctx *x, int kind, const struct decision
 
 int reminder_plan_decision(const struct remind_ctx *x, const struct decision *d)
 {
-	int restricted = d->col[D_RESTRICTION].ptr && !str_is(d->col[D_RESTRICTION], "none");
 	int rc = plan_date(x, REMIND_RESPONSE, d, d->col[D_RESPONSE_DUE],
 			   d->state == ST_RESPONSE_DUE);
 	if (rc == 0)
-		rc = plan_date(x, REMIND_REVIEW, d, d->col[D_REVIEW_DATE], restricted);
+		rc = plan_date(x, REMIND_REVIEW, d, d->col[D_REVIEW_DATE], decision_restricted(d));
 	return rc;
 }
 

@@ -130,7 +130,6 @@ static void remind(struct server *s)
 	if (settled) {
 		publish(s, &s->reminders);
 		zmq_watch_check(s->xpub_watch);
-		s->fired += (uint64_t)settled;
 		log_msg(LOG_INFO, "settled %d reminders", settled);
 	}
 	rearm(s, x.now);
@@ -149,8 +148,7 @@ static void on_commands(void *router, void *arg)
 	 * A reminder whose time has come goes first, even if the timer has not
 	 * said so yet: a clock shifted by hand (libfaketime) steps without notice.
 	 */
-	char ts[WALLCLOCK_TS_LEN];
-	if (wallclock_now(ts) >= s->next_due)
+	if (wallclock_seconds() >= s->next_due)
 		remind(s);
 	while (b->n < b->max && receive(router, &b->e[b->n]) == 0)
 		b->n++;
@@ -163,7 +161,7 @@ static void on_commands(void *router, void *arg)
 	s->commands += b->n;
 	s->batches++;
 	if (committed && b->replanned)
-		rearm(s, wallclock_now(ts));
+		rearm(s, wallclock_seconds());
 	batch_clear(b);
 	zmq_watch_check(s->xpub_watch);
 }

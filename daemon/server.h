@@ -24,7 +24,7 @@ struct server {
 	int64_t next_due;          /* the earliest pending reminder, INT64_MAX when none */
 	struct outbox reminders;   /* events of the reminders being fired */
 	struct arena arena;        /* for the reminders' work, reset each time */
-	uint64_t commands, batches, fired;
+	uint64_t commands, batches;
 };
 
 struct server_options {

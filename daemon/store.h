@@ -176,6 +176,9 @@ int store_decision_candidates(struct store *s, struct str from, struct str to,
 int store_decision_responses(struct store *s, struct str until, store_decision_fn fn, void *ctx);
 int store_decision_reviews(struct store *s, struct str until, store_decision_fn fn, void *ctx);
 
+/* True when d's restriction is part or full. */
+int decision_restricted(const struct decision *d);
+
 /* The reading-order key of ref (REF_KEY_MAX bytes at out); returns its length. */
 size_t store_ref_key(struct str ref, unsigned char *out);
 

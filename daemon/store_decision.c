@@ -35,6 +35,12 @@ static void bind_row(sqlite3_stmt *q, const struct decision *d)
 		store_bind_str(q, 6 + i, d->col[i]);
 }
 
+int decision_restricted(const struct decision *d)
+{
+	struct str r = d->col[D_RESTRICTION];
+	return r.ptr && !(r.len == 4 && memcmp(r.ptr, "none", 4) == 0);
+}
+
 size_t store_ref_key(struct str ref, unsigned char *out)
 {
 	return ref_key(ref.ptr, ref.len, out);

@@ -5,6 +5,13 @@
 #include "date.h"
 #include "wallclock.h"
 
+int64_t wallclock_seconds(void)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_REALTIME, &now);
+	return (int64_t)now.tv_sec;
+}
+
 int64_t wallclock_now(char *ts)
 {
 	struct timespec now;

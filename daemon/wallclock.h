@@ -10,4 +10,7 @@
 /* The time now as a time of changes in ts; returns the same in seconds since the epoch. */
 int64_t wallclock_now(char *ts);
 
+/* The time now in seconds since the epoch, for a comparison. */
+int64_t wallclock_seconds(void);
+
 #endif

@@ -67,6 +67,13 @@ const char *tz_name(const struct tz *z)
 	return z->name;
 }
 
+static void offset_text(int off, char *buf, size_t len)
+{
+	/* Offsets stay within a day: the hours have two digits. */
+	int a = (off < 0 ? -off : off) % 86400;
+	snprintf(buf, len, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+}
+
 void tz_local(const struct tz *z, int64_t epoch, struct tz_local *out)
 {
 	int dst;
@@ -81,13 +88,10 @@ void tz_local(const struct tz *z, int64_t epoch, struct tz_local *out)
 	out->offset = off;
 	const char *abbr = dst ? z->dst : z->std;
 	/* Names such as "+0630" in libical's list are offsets, not names: say the offset. */
-	if (abbr[0] && abbr[0] != '+' && abbr[0] != '-') {
+	if (abbr[0] && abbr[0] != '+' && abbr[0] != '-')
 		snprintf(out->abbr, sizeof out->abbr, "%s", abbr);
-	} else {
-		int a = off < 0 ? -off : off;
-		snprintf(out->abbr, sizeof out->abbr, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600,
-			 a / 60 % 60);
-	}
+	else
+		offset_text(off, out->abbr, sizeof out->abbr);
 }
 
 int64_t tz_days(struct tz *z, int64_t epoch)
@@ -124,13 +128,6 @@ enum tz_fit tz_fit(const struct tz *z, int64_t naive, int64_t *first, int64_t *s
 	*first = fit[0] < fit[1] ? fit[0] : fit[1];
 	*second = fit[0] < fit[1] ? fit[1] : fit[0];
 	return TZ_FOLD;
-}
-
-static void offset_text(int off, char *buf, size_t len)
-{
-	/* Offsets stay within a day: the hours have two digits. */
-	int a = (off < 0 ? -off : off) % 86400;
-	snprintf(buf, len, "%c%02d:%02d", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
 int tz_resolve(const struct tz *z, const struct date_time *t, const char *what, int64_t *epoch,

@@ -232,6 +232,9 @@ docket_request *h_vreq(const char *op, va_list ap);
 /* h_call with the pairs as a va_list. */
 int h_vcall(struct h_daemon *d, docket_msg **reply, const char *op, va_list ap);
 
+/* Call a change op with pairs (as h_req) that must be accepted; returns the seq of its event. */
+int64_t h_change(struct h_daemon *d, const char *op, ...) __attribute__((sentinel));
+
 /*
  * Call op with pairs (as h_req) and fail the test unless docketd refuses it
  * with code (a DOCKET_E* value), with that wire code and a message. Returns

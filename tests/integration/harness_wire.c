@@ -60,6 +60,18 @@ docket_msg *h_vmust(struct h_daemon *d, const char *op, va_list ap)
 	return m;
 }
 
+int64_t h_change(struct h_daemon *d, const char *op, ...)
+{
+	va_list ap;
+	va_start(ap, op);
+	docket_msg *m = h_vmust(d, op, ap);
+	va_end(ap);
+	int64_t seq = h_int(m, "seq");
+	docket_msg_destroy(&m);
+	assert_true(seq > 0);
+	return seq;
+}
+
 docket_msg *h_refuse(struct h_daemon *d, int code, const char *op, ...)
 {
 	va_list ap;

@@ -65,18 +65,6 @@ static json_t *calendar(struct h_daemon *d)
 
 #define REFUSE(d, code, ...) docket_msg_destroy(&(docket_msg *){h_refuse((d), (code), __VA_ARGS__)})
 
-/* op with the pairs must succeed; returns its seq. */
-static int64_t accept(struct h_daemon *d, const char *op, ...)
-{
-	va_list ap;
-	va_start(ap, op);
-	docket_msg *m = h_vmust(d, op, ap);
-	va_end(ap);
-	int64_t seq = h_int(m, "seq");
-	docket_msg_destroy(&m);
-	return seq;
-}
-
 /* No refusal took a seq: the next change gets the one after last. */
 static void assert_next_seq(struct h_daemon *d, int64_t last)
 {
@@ -93,8 +81,8 @@ static void assert_next_seq(struct h_daemon *d, int64_t last)
 static int64_t endorsed(struct h_daemon *d, const char *ref)
 {
 	assert_int_equal(h_draft(d, ref, NULL), 0);
-	accept(d, "submit", "ref", ref, NULL);
-	return accept(d, "endorse", "ref", ref, NULL);
+	h_change(d, "submit", "ref", ref, NULL);
+	return h_change(d, "endorse", "ref", ref, NULL);
 }
 
 static void test_invalid_transition(void **state)
@@ -117,7 +105,7 @@ static void test_invalid_transition(void **state)
 	snap_same(d, "2024/22", &s);
 
 	/* Terminal: withdrawn takes nothing more. */
-	int64_t last = accept(d, "withdraw", "ref", "2024/22", "reason", "Superseded", NULL);
+	int64_t last = h_change(d, "withdraw", "ref", "2024/22", "reason", "Superseded", NULL);
 	snap_take(d, "2024/22", &s);
 	m = h_refuse(d, DOCKET_ETRANSITION, "submit", "ref", "2024/22", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "withdrawn");
@@ -149,7 +137,7 @@ static void test_not_found(void **state)
 
 	/* A decision that exists, on an item that does not. */
 	endorsed(d, "E1");
-	int64_t last = accept(d, "publish", "ref", "E1", NULL);
+	int64_t last = h_change(d, "publish", "ref", "E1", NULL);
 	struct snap s;
 	snap_take(d, "E1", &s);
 	REFUSE(d, DOCKET_ENOTFOUND, "schedule", "ref", "E1", "#item", "999", NULL);
@@ -445,7 +433,7 @@ static void test_precondition(void **state)
 
 	/* lift_restriction on an unrestricted decision. */
 	endorsed(d, "P1");
-	accept(d, "publish", "ref", "P1", NULL);
+	h_change(d, "publish", "ref", "P1", NULL);
 	snap_take(d, "P1", &s);
 	m = h_refuse(d, DOCKET_EPRECONDITION, "lift_restriction", "ref", "P1", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "P1");
@@ -454,7 +442,7 @@ static void test_precondition(void **state)
 
 	/* report before the meeting is held. */
 	snprintf(is, sizeof is, "%lld", (long long)item);
-	accept(d, "schedule", "ref", "P1", "#item", is, NULL);
+	h_change(d, "schedule", "ref", "P1", "#item", is, NULL);
 	snap_take(d, "P1", &s);
 	REFUSE(d, DOCKET_EPRECONDITION, "report", "ref", "P1", NULL);
 	REFUSE(d, DOCKET_EPRECONDITION, "report", "#item", is, NULL);
@@ -472,12 +460,12 @@ static void test_precondition(void **state)
 	/* A meeting whose start has passed takes decisions: the office records the past. */
 	snprintf(ms, sizeof ms, "%lld", (long long)past_meeting);
 	snprintf(is, sizeof is, "%lld", (long long)past_item);
-	accept(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
+	h_change(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
 	       NULL);
 	endorsed(d, "P2");
-	accept(d, "publish", "ref", "P2", NULL);
-	accept(d, "schedule", "ref", "P2", "#item", is, NULL);
-	int64_t last = accept(d, "unschedule", "ref", "P2", NULL);
+	h_change(d, "publish", "ref", "P2", NULL);
+	h_change(d, "schedule", "ref", "P2", "#item", is, NULL);
+	int64_t last = h_change(d, "unschedule", "ref", "P2", NULL);
 
 	/* report with an item on which nothing is scheduled. */
 	REFUSE(d, DOCKET_EPRECONDITION, "report", "#item", is, NULL);
@@ -487,7 +475,7 @@ static void test_precondition(void **state)
 	h_meeting_item(d, 86400, &cm, &ci);
 	snprintf(ms, sizeof ms, "%lld", (long long)cm);
 	snprintf(is, sizeof is, "%lld", (long long)ci);
-	last = accept(d, "meeting_cancel", "#meeting", ms, NULL);
+	last = h_change(d, "meeting_cancel", "#meeting", ms, NULL);
 	cal = calendar(d);
 	REFUSE(d, DOCKET_EPRECONDITION, "meeting_cancel", "#meeting", ms, NULL);
 	REFUSE(d, DOCKET_EPRECONDITION, "meeting_move", "#meeting", ms, "starts_at",
@@ -514,9 +502,9 @@ static int64_t held_meeting(struct h_daemon *d, int64_t *item, json_t **cal, int
 	snprintf(ms, sizeof ms, "%lld", (long long)meeting);
 	/* Not before it starts. */
 	REFUSE(d, DOCKET_EPRECONDITION, "meeting_held", "#meeting", ms, NULL);
-	accept(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
+	h_change(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
 	       NULL);
-	*last = accept(d, "meeting_held", "#meeting", ms, NULL);
+	*last = h_change(d, "meeting_held", "#meeting", ms, NULL);
 	*cal = calendar(d);
 	H_ASSERT_STR(h_jstr(*cal, "meetings.0.status"), "held");
 	return meeting;
@@ -576,7 +564,7 @@ static void test_held_meeting_takes_items(void **state)
 	int64_t meeting = held_meeting(d, &item, &cal, &last);
 	json_decref(cal);
 	snprintf(ms, sizeof ms, "%lld", (long long)meeting);
-	accept(d, "item_add", "#meeting", ms, "code", "C2", "subject", "Recorded later", NULL);
+	h_change(d, "item_add", "#meeting", ms, "code", "C2", "subject", "Recorded later", NULL);
 	cal = calendar(d);
 	H_ASSERT_STR(h_jstr(cal, "meetings.0.items.1.code"), "C2");
 	json_decref(cal);
@@ -593,11 +581,11 @@ static void test_reported_meeting_cannot_move(void **state)
 	snprintf(ms, sizeof ms, "%lld", (long long)meeting);
 	snprintf(is, sizeof is, "%lld", (long long)item);
 	endorsed(d, "M1");
-	accept(d, "publish", "ref", "M1", NULL);
-	accept(d, "schedule", "ref", "M1", "#item", is, NULL);
-	accept(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
+	h_change(d, "publish", "ref", "M1", NULL);
+	h_change(d, "schedule", "ref", "M1", "#item", is, NULL);
+	h_change(d, "meeting_move", "#meeting", ms, "starts_at", h_utc(when, sizeof when, -3600),
 	       NULL);
-	int64_t last = accept(d, "report", "ref", "M1", NULL);
+	int64_t last = h_change(d, "report", "ref", "M1", NULL);
 	json_t *cal = calendar(d);
 	last = meeting_refuses(d, cal, last, meeting, "meeting_move", "starts_at",
 	                       h_utc(when, sizeof when, 86400), NULL);
@@ -622,7 +610,7 @@ static void test_forbidden(void **state)
 	assert_int_equal(h_draft(d, "F1", &m), 0);
 	H_ASSERT_STR(h_str(m, "decision.author"), "clerk");
 	docket_msg_destroy(&m);
-	int64_t last = accept(d, "submit", "ref", "F1", NULL);
+	int64_t last = h_change(d, "submit", "ref", "F1", NULL);
 	snap_take(d, "F1", &s);
 	m = h_refuse(d, DOCKET_EFORBIDDEN, "endorse", "ref", "F1", NULL);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "endorse");
@@ -678,7 +666,7 @@ static void test_too_large(void **state)
 	REFUSE(d, DOCKET_ETOOLARGE, "draft", "ref", "L1", "title", title, "text", "t",
 	       "justification", "j", "decision_maker", "pcc", "category", "spend", NULL);
 	title[1024] = '\0';
-	int64_t last = accept(d, "draft", "ref", "L2", "title", title, "text", "t", "justification",
+	int64_t last = h_change(d, "draft", "ref", "L2", "title", title, "text", "t", "justification",
 	                      "j", "decision_maker", "pcc", "category", "spend", NULL);
 	memset(title, 'y', 64 * 1024 + 1);
 	title[64 * 1024 + 1] = '\0';

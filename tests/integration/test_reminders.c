@@ -190,19 +190,6 @@ static json_t *call(struct h_daemon *d, const char *op, ...)
 	return j;
 }
 
-/* Run a change that must be accepted. Returns its seq. */
-static int64_t change(struct h_daemon *d, const char *op, ...) __attribute__((sentinel));
-static int64_t change(struct h_daemon *d, const char *op, ...)
-{
-	va_list ap;
-	va_start(ap, op);
-	docket_msg *m = h_vmust(d, op, ap);
-	va_end(ap);
-	int64_t seq = h_int(m, "seq");
-	docket_msg_destroy(&m);
-	assert_true(seq > 0);
-	return seq;
-}
 
 /* Add a meeting at starts_at; its id as a number and, in ms, as text. */
 static int64_t meeting(struct h_daemon *d, const char *starts_at, char *ms, size_t size)
@@ -234,17 +221,17 @@ static int64_t item(struct h_daemon *d, const char *ms, const char *code, const 
 static int64_t endorsed(struct h_daemon *d, const char *ref, const char *decided_on)
 {
 	assert_int_equal(h_draft(d, ref, NULL), 0);
-	change(d, "submit", "ref", ref, NULL);
+	h_change(d, "submit", "ref", ref, NULL);
 	if (decided_on)
-		return change(d, "endorse", "ref", ref, "decided_on", decided_on, NULL);
-	return change(d, "endorse", "ref", ref, NULL);
+		return h_change(d, "endorse", "ref", ref, "decided_on", decided_on, NULL);
+	return h_change(d, "endorse", "ref", ref, NULL);
 }
 
 /* ref (published) scheduled on the item is of a meeting that has started, and reported. */
 static int64_t reported(struct h_daemon *d, const char *ref, const char *is)
 {
-	change(d, "schedule", "ref", ref, "#item", is, NULL);
-	return change(d, "report", "ref", ref, NULL);
+	h_change(d, "schedule", "ref", ref, "#item", is, NULL);
+	return h_change(d, "report", "ref", ref, NULL);
 }
 
 /* The `reminders` query with filters (pairs as h_req): its array (caller decrefs). */
@@ -496,21 +483,21 @@ static void test_meeting_reminder_fires_at_its_time_with_agenda(void **state)
 
 	/* Waiting for the commissioner's response. */
 	endorsed(d, "R/1", "2030-08-20");
-	change(d, "publish", "ref", "R/1", "published_on", "2030-08-25", NULL);
+	h_change(d, "publish", "ref", "R/1", "published_on", "2030-08-25", NULL);
 	reported(d, "R/1", pis);
-	change(d, "recommend", "ref", "R/1", "recommendation", "Publish the evaluation.",
+	h_change(d, "recommend", "ref", "R/1", "recommendation", "Publish the evaluation.",
 	       "response_due", "2030-10-20", NULL);
 	/* On item C1. */
 	endorsed(d, "S/1", NULL);
-	change(d, "publish", "ref", "S/1", NULL);
-	change(d, "schedule", "ref", "S/1", "#item", i1s, NULL);
+	h_change(d, "publish", "ref", "S/1", NULL);
+	h_change(d, "schedule", "ref", "S/1", "#item", i1s, NULL);
 	/* Belong on C1 by their dates, not scheduled: published, and endorsed only. */
 	endorsed(d, "U/1", NULL);
-	change(d, "publish", "ref", "U/1", NULL);
+	h_change(d, "publish", "ref", "U/1", NULL);
 	endorsed(d, "U/2", "2030-09-05");
 	/* Decided and published before C1's period: not a candidate. */
 	endorsed(d, "O/1", "2030-07-15");
-	int64_t last = change(d, "publish", "ref", "O/1", "published_on", "2030-07-20", NULL);
+	int64_t last = h_change(d, "publish", "ref", "O/1", "published_on", "2030-07-20", NULL);
 
 	/* 21 days before was 2030-09-01: already past, so only 7 and 1 are planned. */
 	json_t *list = reminders(d, "#meeting", ms, NULL);
@@ -681,7 +668,7 @@ static void test_kill9_after_firing_never_fires_again(void **state)
 	assert_json_equal(log_at(log, seq), ev, "the logged reminder.due");
 	json_decref(log);
 	/* The next change continues the log: nothing was appended unseen. */
-	assert_int_equal(change(d, "item_add", "#meeting", ms, "code", "C1", "subject", "S", NULL),
+	assert_int_equal(h_change(d, "item_add", "#meeting", ms, "code", "C1", "subject", "S", NULL),
 	                 3);
 	json_decref(ev);
 	docket_sub_destroy(&sub);
@@ -788,9 +775,9 @@ static void test_response_reminders_missed_while_down(void **state)
 	meeting(d, "2030-09-01T10:00", ps, sizeof ps);
 	item(d, ps, "P1", NULL, NULL, pis, sizeof pis);
 	endorsed(d, "M/1", "2030-08-20");
-	change(d, "publish", "ref", "M/1", "published_on", "2030-08-25", NULL);
+	h_change(d, "publish", "ref", "M/1", "published_on", "2030-08-25", NULL);
 	reported(d, "M/1", pis);
-	int64_t last = change(d, "recommend", "ref", "M/1", "recommendation", "Consult.",
+	int64_t last = h_change(d, "recommend", "ref", "M/1", "recommendation", "Consult.",
 	                      "response_due", "2030-09-24", NULL);
 	json_t *list = reminders(d, "ref", "M/1", NULL);
 	assert_int_equal(json_array_size(list), 2); /* 14 days before was today, 09:00 */
@@ -899,7 +886,7 @@ static void test_meeting_changes_replan(void **state)
 	json_decref(list);
 
 	/* Cancelled: every pending one is cancelled; the earlier ones stay as they were. */
-	change(d, "meeting_cancel", "#meeting", ms, "reason", "Merged with October's", NULL);
+	h_change(d, "meeting_cancel", "#meeting", ms, "reason", "Merged with October's", NULL);
 	list = reminders(d, "#meeting", ms, NULL);
 	assert_int_equal(json_array_size(list), 5);
 	assert_int_equal(count_status(list, "cancelled"), 5);
@@ -931,7 +918,7 @@ static void test_meeting_moved_earlier_fires_at_once(void **state)
 
 	/* To 2030-09-16: 7 days before is 2030-09-09, passed; 1 day before is ahead. */
 	int64_t seq =
-	    change(d, "meeting_move", "#meeting", ms, "starts_at", "2030-09-16T10:00", NULL);
+	    h_change(d, "meeting_move", "#meeting", ms, "starts_at", "2030-09-16T10:00", NULL);
 	json_t *ev = expect_event(sub, "meeting.moved", H_WAIT_MS);
 	J_INT(ev, "seq", seq);
 	json_decref(ev);
@@ -953,7 +940,7 @@ static void test_meeting_moved_earlier_fires_at_once(void **state)
 	json_decref(list);
 
 	/* To 2030-09-30: the fired one stays; a new 7-day one for the new time. */
-	seq = change(d, "meeting_move", "#meeting", ms, "starts_at", "2030-09-30T10:00", NULL);
+	seq = h_change(d, "meeting_move", "#meeting", ms, "starts_at", "2030-09-30T10:00", NULL);
 	list = reminders(d, "#meeting", ms, NULL);
 	assert_int_equal(json_array_size(list), 3);
 	r = rem(list, "meeting", 7, "fired");
@@ -1360,7 +1347,7 @@ static void test_response_and_review_reminders(void **state)
 	item(d, ps, "P1", NULL, NULL, pis, sizeof pis);
 
 	endorsed(d, "D/1", "2030-08-20");
-	change(d, "publish", "ref", "D/1", "restriction", "part", "restriction_reason",
+	h_change(d, "publish", "ref", "D/1", "restriction", "part", "restriction_reason",
 	       "Commercially sensitive", "review_date", "2030-12-31", "published_on", "2030-08-25",
 	       NULL);
 	json_t *list = reminders(d, "ref", "D/1", NULL);
@@ -1375,7 +1362,7 @@ static void test_response_and_review_reminders(void **state)
 	json_decref(list);
 
 	reported(d, "D/1", pis);
-	change(d, "recommend", "ref", "D/1", "recommendation", "Publish the evaluation.",
+	h_change(d, "recommend", "ref", "D/1", "recommendation", "Publish the evaluation.",
 	       "response_due", "2030-10-31", NULL);
 	list = reminders(d, "ref", "D/1", "kind", "response", NULL);
 	assert_int_equal(json_array_size(list), 3);
@@ -1387,7 +1374,7 @@ static void test_response_and_review_reminders(void **state)
 	J_STR(rem(list, "response", 0, "pending"), "due_at", "2030-10-31T09:00:00Z");
 	json_decref(list);
 
-	change(d, "set_response_due", "ref", "D/1", "response_due", "2030-11-14", NULL);
+	h_change(d, "set_response_due", "ref", "D/1", "response_due", "2030-11-14", NULL);
 	list = reminders(d, "ref", "D/1", "kind", "response", NULL);
 	assert_int_equal(json_array_size(list), 3);
 	r = rem(list, "response", 14, "pending");
@@ -1398,12 +1385,12 @@ static void test_response_and_review_reminders(void **state)
 	J_STR(rem(list, "response", 0, "pending"), "due_at", "2030-11-14T09:00:00Z");
 	json_decref(list);
 
-	change(d, "respond", "ref", "D/1", "response", "The evaluation will be published.", NULL);
+	h_change(d, "respond", "ref", "D/1", "response", "The evaluation will be published.", NULL);
 	list = reminders(d, "ref", "D/1", "kind", "response", NULL);
 	assert_int_equal(count_status(list, "cancelled"), 3);
 	json_decref(list);
 
-	change(d, "set_review_date", "ref", "D/1", "review_date", "2031-01-31", NULL);
+	h_change(d, "set_review_date", "ref", "D/1", "review_date", "2031-01-31", NULL);
 	list = reminders(d, "ref", "D/1", "kind", "review", NULL);
 	assert_int_equal(json_array_size(list), 2);
 	r = rem(list, "review", 14, "pending");
@@ -1412,7 +1399,7 @@ static void test_response_and_review_reminders(void **state)
 	J_STR(r, "target_at", "2031-02-01T00:00:00Z");
 	json_decref(list);
 
-	change(d, "lift_restriction", "ref", "D/1", "comment", "Reviewed", NULL);
+	h_change(d, "lift_restriction", "ref", "D/1", "comment", "Reviewed", NULL);
 	list = reminders(d, "ref", "D/1", NULL);
 	assert_int_equal(json_array_size(list), 5);
 	assert_int_equal(count_status(list, "cancelled"), 5);
@@ -1420,10 +1407,10 @@ static void test_response_and_review_reminders(void **state)
 
 	/* E/1: a review and a response reminder both due 2030-09-21 09:00 BST. */
 	endorsed(d, "E/1", "2030-08-21");
-	change(d, "publish", "ref", "E/1", "restriction", "part", "restriction_reason",
+	h_change(d, "publish", "ref", "E/1", "restriction", "part", "restriction_reason",
 	       "Personal data", "review_date", "2030-10-05", "published_on", "2030-08-26", NULL);
 	reported(d, "E/1", pis);
-	int64_t last = change(d, "recommend", "ref", "E/1", "recommendation", "Consult.",
+	int64_t last = h_change(d, "recommend", "ref", "E/1", "recommendation", "Consult.",
 	                      "response_due", "2030-09-24", NULL);
 	list = reminders(d, "ref", "E/1", "status", "pending", NULL);
 	/* 14 days before 2030-09-24 (today, 09:00) has passed: not planned. */
