@@ -11,8 +11,8 @@
 #include "docket/docket.h"
 
 /*
- * Exit statuses besides 0 and the sysexits ones (EX_USAGE 64, EX_NOINPUT 66,
- * EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_IOERR 74).
+ * Exit statuses besides 0 and the sysexits ones (EX_USAGE 64, EX_DATAERR 65,
+ * EX_NOINPUT 66, EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_CANTCREAT 73, EX_IOERR 74).
  */
 #define CLI_EXIT_REFUSED 1
 
@@ -24,6 +24,7 @@ enum cli_type {
 	ARG_DATE,   /* YYYY-MM-DD */
 	ARG_TIME,   /* a time as date_time_parse reads it, sent as typed */
 	ARG_CHOICE, /* one of a list */
+	ARG_FLAG,   /* no value: sent as true (import --dry-run) */
 };
 
 struct cli_option {
@@ -33,6 +34,12 @@ struct cli_option {
 	const char *metavar;
 	const char *const *choices; /* ARG_CHOICE: NULL-terminated */
 	const char *help;
+	/*
+	 * NULL: the option of every command that lists its name. Else the
+	 * commands (space separated) this entry is for, in place of the entry
+	 * of the same name that has NULL (search --from DATE, item-add --from FROM).
+	 */
+	const char *only;
 };
 
 enum cli_positional {
@@ -46,8 +53,12 @@ enum cli_positional {
 enum cli_group {
 	GROUP_DECISION,
 	GROUP_CALENDAR,
+	GROUP_DOCUMENT,
 	GROUP_QUERY,
 };
+
+struct cli;
+struct cli_zone;
 
 struct cli_command {
 	const char *name; /* as typed: "lift-restriction" */
@@ -64,6 +75,11 @@ struct cli_command {
 	const char *synopsis;
 	const char *summary;
 	enum cli_group group;
+	const char *details; /* more help after the summary (one paragraph, wrapped), or NULL */
+	/* A command of its own (watch, import...): run in place of one request and its reply. */
+	int (*run)(const struct cli *cli);
+	/* Readable output of the reply in place of cli_print_reply (register). */
+	void (*print)(struct cli_zone *z, const docket_msg *reply);
 };
 
 /* One option given on the command line. */
@@ -111,8 +127,46 @@ bool cli_parse_int(const char *text, int64_t min, int64_t max, int64_t *out);
 void cli_help(FILE *f);
 void cli_help_command(FILE *f, const struct cli_command *cmd);
 
-/* Build the request of a parsed command line. Returns 0 or an exit status (message printed). */
+/*
+ * Build the request of a parsed command line: the positional argument (when
+ * the command has a pos_key) and every option with a protocol key. Returns 0
+ * or an exit status (message printed).
+ */
 int cli_request_build(const struct cli *cli, docket_request **out);
+
+/*
+ * Read a whole file, or stdin for "-", exactly as it is; what names the
+ * option or the command for messages. *len (when not NULL) receives its
+ * length; without len a NUL byte in it is a usage error. Returns 0 with *out
+ * (NUL-terminated, caller frees) or an exit status: EX_NOINPUT when it
+ * cannot be opened or read, naming it.
+ */
+int cli_read_file(const struct cli *cli, const char *what, const char *path, char **out,
+                  size_t *len);
+
+/*
+ * Write len bytes to path (created or replaced), or to stdout for NULL.
+ * Returns 0 or EX_CANTCREAT (message printed, naming the file).
+ */
+int cli_write_file(const struct cli *cli, const char *path, const char *buf, size_t len);
+
+/* Connect to docketd's command endpoint with --timeout. Returns 0 or an exit status. */
+int cli_connect(const struct cli *cli, docket_client **out);
+
+/*
+ * Send r on c and wait for the reply. Returns 0 with *reply, or an exit
+ * status with the reason printed: CLI_EXIT_REFUSED when docketd refused
+ * (*reply then holds the refusal; its message goes to stderr as "docket:
+ * CODE: MESSAGE" and with --json the refusal to stdout, indented),
+ * EX_UNAVAILABLE, EX_SOFTWARE. what names one of several requests of a
+ * command (import's FILE): a refusal then reads "docket: CMD: WHAT:
+ * MESSAGE", and its JSON is one compact line.
+ */
+int cli_send(const struct cli *cli, docket_client *c, const docket_request *r, const char *what,
+             docket_msg **reply);
+
+/* Build the command line's request, connect, send: cli_request_build, cli_connect, cli_send. */
+int cli_query(const struct cli *cli, docket_client **c, docket_msg **reply);
 
 /*
  * The zone readable output shows times in (cli_zone.c): the office's, learnt
@@ -206,7 +260,19 @@ bool cli_flag(const docket_msg *m, const char *key);
 /* Print m as JSON to stdout (pretty, or one compact line). Returns 0 or EX_SOFTWARE. */
 int cli_print_json(const docket_msg *m, int flags);
 
-/* Run watch. Returns the exit status. */
-int cli_watch(const struct cli *cli);
+/* The commands of their own (the run of their table entries). Each returns the exit status. */
+int cli_watch(const struct cli *cli);      /* cli_watch.c */
+int cli_import(const struct cli *cli);     /* cli_import.c */
+int cli_render(const struct cli *cli);     /* cli_render.c */
+int cli_search(const struct cli *cli);     /* cli_search.c */
+int cli_item_order(const struct cli *cli); /* cli_item.c */
+int cli_export(const struct cli *cli);     /* cli_export.c */
+
+/* Readable replies of table-driven commands (their table entries' print). */
+void cli_print_imports(struct cli_zone *z, const docket_msg *reply);  /* cli_import.c */
+void cli_print_register(struct cli_zone *z, const docket_msg *reply); /* cli_register.c */
+
+/* Words to stdout as cli_put, each run of white space (line ends too) one space. */
+void cli_put_line(const char *s, size_t n);
 
 #endif

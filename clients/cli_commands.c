@@ -12,64 +12,123 @@
 
 /* clang-format off */
 static const struct cli_option options[] = {
-	{"title", "title", ARG_STR, "TITLE", NULL, "one-line title"},
-	{"text", "text", ARG_STR, "TEXT", NULL, "the operative wording of the decision"},
-	{"text-file", "text", ARG_FILE, "FILE", NULL, "read the decision text from FILE (- for stdin)"},
-	{"justification", "justification", ARG_STR, "TEXT", NULL, "the reasons"},
+	{"title", "title", ARG_STR, "TITLE", NULL, "one-line title", NULL},
+	{"text", "text", ARG_STR, "TEXT", NULL, "the operative wording of the decision", NULL},
+	{"text-file", "text", ARG_FILE, "FILE", NULL, "read the decision text from FILE (- for stdin)",
+	 NULL},
+	{"justification", "justification", ARG_STR, "TEXT", NULL, "the reasons", NULL},
 	{"justification-file", "justification", ARG_FILE, "FILE", NULL,
-	 "read the justification from FILE (- for stdin)"},
-	{"maker", "decision_maker", ARG_CHOICE, "MAKER", proto_decision_makers, "who takes the decision"},
-	{"category", "category", ARG_CHOICE, "CATEGORY", proto_categories, "kind of decision"},
-	{"cost-pence", "cost_pence", ARG_INT, "N", NULL, "cost in pence"},
-	{"cost-text", "cost_text", ARG_STR, "TEXT", NULL, "cost as words (\"£1.8m from capital\")"},
-	{"comment", "comment", ARG_STR, "TEXT", NULL, "comment"},
-	{"reason", "reason", ARG_STR, "TEXT", NULL, "reason"},
+	 "read the justification from FILE (- for stdin)", NULL},
+	{"maker", "decision_maker", ARG_CHOICE, "MAKER", proto_decision_makers, "who takes the decision",
+	 NULL},
+	{"category", "category", ARG_CHOICE, "CATEGORY", proto_categories, "kind of decision",
+	 NULL},
+	{"cost-pence", "cost_pence", ARG_INT, "N", NULL, "cost in pence", NULL},
+	{"cost-text", "cost_text", ARG_STR, "TEXT", NULL, "cost as words (\"£1.8m from capital\")",
+	 NULL},
+	{"comment", "comment", ARG_STR, "TEXT", NULL, "comment", NULL},
+	{"reason", "reason", ARG_STR, "TEXT", NULL, "reason", NULL},
 	{"decided-on", "decided_on", ARG_DATE, "DATE", NULL,
-	 "the decision date, not after today (default today)"},
-	{"restriction", "restriction", ARG_CHOICE, "R", proto_restrictions, "publication restriction"},
+	 "the decision date, not after today (default today)", NULL},
+	{"restriction", "restriction", ARG_CHOICE, "R", proto_restrictions, "publication restriction",
+	 NULL},
 	{"restriction-reason", "restriction_reason", ARG_STR, "TEXT", NULL,
-	 "why publication is restricted"},
-	{"review-date", "review_date", ARG_DATE, "DATE", NULL, "when the restriction is reviewed"},
+	 "why publication is restricted", NULL},
+	{"review-date", "review_date", ARG_DATE, "DATE", NULL, "when the restriction is reviewed",
+	 NULL},
 	{"published-on", "published_on", ARG_DATE, "DATE", NULL,
-	 "the date of publication, not after today (default today)"},
-	{"item", "item", ARG_INT, "ITEM", NULL, "agenda item id"},
+	 "the date of publication, not after today (default today)", NULL},
+	{"item", "item", ARG_INT, "ITEM", NULL, "agenda item id", NULL},
 	{"noted-on", "noted_on", ARG_DATE, "DATE", NULL,
-	 "the date the panel noted it (default the date of the meeting it was reported at)"},
-	{"recommendation", "recommendation", ARG_STR, "TEXT", NULL, "the panel's recommendation"},
+	 "the date the panel noted it (default the date of the meeting it was reported at)", NULL},
+	{"recommendation", "recommendation", ARG_STR, "TEXT", NULL, "the panel's recommendation",
+	 NULL},
 	{"response-due", "response_due", ARG_DATE, "DATE", NULL,
 	 "the day the response is due (recommend: default the office's response period, "
-	 "28 days unless set, after the recommendation)"},
+	 "28 days unless set, after the recommendation)", NULL},
 	{"recommended-on", "recommended_on", ARG_DATE, "DATE", NULL,
-	 "the date of the recommendation (default the date of the meeting it was reported at)"},
-	{"response", "response", ARG_STR, "TEXT", NULL, "the commissioner's written response"},
+	 "the date of the recommendation (default the date of the meeting it was reported at)",
+	 NULL},
+	{"response", "response", ARG_STR, "TEXT", NULL, "the commissioner's written response",
+	 NULL},
 	{"responded-on", "responded_on", ARG_DATE, "DATE", NULL,
-	 "the date of the response, not after today (default today)"},
-	{"panel", "panel", ARG_STR, "PANEL", NULL, "the panel that meets"},
+	 "the date of the response, not after today (default today)", NULL},
+	{"panel", "panel", ARG_STR, "PANEL", NULL, "the panel that meets", NULL},
 	{"starts-at", "starts_at", ARG_TIME, "TIME", NULL,
-	 "start time: office time, or ISO 8601 with Z or an offset"},
-	{"venue", "venue", ARG_STR, "VENUE", NULL, "where it meets"},
-	{"code", "code", ARG_STR, "CODE", NULL, "item code (\"C1\"), unique within the meeting"},
-	{"subject", "subject", ARG_STR, "SUBJECT", NULL, "item subject"},
-	{"period-start", "period_start", ARG_DATE, "DATE", NULL, "first day of the period covered"},
-	{"period-end", "period_end", ARG_DATE, "DATE", NULL, "last day of the period covered"},
-	{"from", "from", ARG_STR, "FROM", NULL, "who the report is from"},
-	{"to", "to", ARG_STR, "TO", NULL, "who the report is to"},
-	{"state", "state", ARG_CHOICE, "STATE", proto_states + 1, "only decisions in STATE"},
+	 "start time: office time, or ISO 8601 with Z or an offset", NULL},
+	{"venue", "venue", ARG_STR, "VENUE", NULL, "where it meets", NULL},
+	{"code", "code", ARG_STR, "CODE", NULL, "item code (\"C1\"), unique within the meeting",
+	 NULL},
+	{"subject", "subject", ARG_STR, "SUBJECT", NULL, "item subject", NULL},
+	{"period-start", "period_start", ARG_DATE, "DATE", NULL, "first day of the period covered",
+	 NULL},
+	{"period-end", "period_end", ARG_DATE, "DATE", NULL, "last day of the period covered",
+	 NULL},
+	{"from", "from", ARG_STR, "FROM", NULL, "who the report is from", NULL},
+	{"to", "to", ARG_STR, "TO", NULL, "who the report is to", NULL},
+	{"state", "state", ARG_CHOICE, "STATE", proto_states + 1, "only decisions in STATE", NULL},
 	{"sort", "sort", ARG_CHOICE, "ORDER", proto_list_sorts,
 	 "ref: by reference as people read them, numbers by value (default); decided: by "
-	 "decision date, oldest first, undecided last"},
+	 "decision date, oldest first, undecided last", NULL},
 	{"status", "status", ARG_CHOICE, "STATUS", proto_reminder_statuses,
-	 "only reminders with STATUS"},
-	{"kind", "kind", ARG_CHOICE, "KIND", proto_reminder_kinds, "only reminders of KIND"},
-	{"meeting", "meeting", ARG_INT, "MEETING", NULL, "only the reminders of meeting id MEETING"},
-	{"ref", "ref", ARG_STR, "REF", NULL, "only the reminders of decision REF"},
+	 "only reminders with STATUS", NULL},
+	{"kind", "kind", ARG_CHOICE, "KIND", proto_reminder_kinds, "only reminders of KIND", NULL},
+	{"meeting", "meeting", ARG_INT, "MEETING", NULL, "only the reminders of meeting id MEETING",
+	 NULL},
+	{"ref", "ref", ARG_STR, "REF", NULL, "only the reminders of decision REF", NULL},
 	{"limit", "limit", ARG_INT, "N", NULL,
-	 "at most N results (1 to 1000; default 100 for list, 1000 for reminders)"},
-	{"after", "after", ARG_STR, "REF", NULL, "start after REF (the previous page's next)"},
+	 "at most N results (1 to 1000; default 100 for list, 1000 for reminders)", NULL},
+	{"after", "after", ARG_STR, "REF", NULL, "start after REF (the previous page's next)",
+	 NULL},
 	{"within", "within", ARG_INT, "DAYS", NULL,
-	 "what falls due within DAYS days (0 to 3660, default 28); overdue always shows"},
-	{"count", NULL, ARG_INT, "N", NULL, "exit after N events"},
-	{NULL, NULL, 0, NULL, NULL, NULL},
+	 "what falls due within DAYS days (0 to 3660, default 28); overdue always shows", NULL},
+	{"count", NULL, ARG_INT, "N", NULL, "exit after N events", NULL},
+	{"withheld", "withheld", ARG_STR, "TEXT", NULL,
+	 "part: what is left out, one line (\"the contract value\")", NULL},
+	{"public-text", "public_text", ARG_STR, "TEXT", NULL,
+	 "part: the decision text published in place of the record's", NULL},
+	{"public-text-file", "public_text", ARG_FILE, "FILE", NULL,
+	 "read the published decision text from FILE (- for stdin)", NULL},
+	{"public-justification", "public_justification", ARG_STR, "TEXT", NULL,
+	 "part: the justification published in place of the record's", NULL},
+	{"public-justification-file", "public_justification", ARG_FILE, "FILE", NULL,
+	 "read the published justification from FILE (- for stdin)", NULL},
+	{"dry-run", "dry_run", ARG_FLAG, "", NULL,
+	 "show what would be recorded, and record nothing", NULL},
+	{"format", "format", ARG_CHOICE, "FORMAT", proto_render_formats,
+	 "text (the office's panel report layout, default), markdown (CommonMark) or html (one "
+	 "page, printable on A4)", NULL},
+	{"source", "source", ARG_INT, "N", NULL,
+	 "the imported document N (docket imports) in place of an item", NULL},
+	{"output", NULL, ARG_STR, "FILE", NULL, "write to FILE (replaced) rather than stdout",
+	 NULL},
+	{"html", NULL, ARG_STR, "DIR", NULL,
+	 "the register as web pages in DIR (created if missing): index.html, meetings.html, "
+	 "decisions/*.html, feed.xml (Atom), style.css", NULL},
+	{"ics", NULL, ARG_STR, "FILE", NULL, "the panel meetings as an iCalendar file", NULL},
+	{"csv", NULL, ARG_STR, "FILE", NULL,
+	 "the register as open data: CSV, one row per decision, with a header", NULL},
+	{"base-url", NULL, ARG_STR, "URL", NULL,
+	 "the absolute http(s) URL the pages will be served from (for the feed and links)", NULL},
+	{"office", NULL, ARG_STR, "NAME", NULL,
+	 "the office's name for titles (default \"Office of the Police and Crime Commissioner\")",
+	 NULL},
+	/* Options of the same name as others, for some commands only (their "only"). */
+	{"from", "decided_from", ARG_DATE, "DATE", NULL, "only decisions decided on or after DATE",
+	 "search"},
+	{"to", "decided_to", ARG_DATE, "DATE", NULL, "only decisions decided on or before DATE",
+	 "search"},
+	{"maker", "decision_maker", ARG_CHOICE, "MAKER", proto_decision_makers,
+	 "only decisions taken by MAKER", "search"},
+	{"category", "category", ARG_CHOICE, "CATEGORY", proto_categories,
+	 "only decisions of CATEGORY", "search"},
+	{"limit", "limit", ARG_INT, "N", NULL, "at most N results (1 to 200, default 20)",
+	 "search"},
+	{"limit", "limit", ARG_INT, "N", NULL, "at most N decisions (1 to 1000, default 100)",
+	 "register"},
+	{"state", "state", ARG_CHOICE, "STATE", proto_states + ST_PUBLISHED,
+	 "only decisions in STATE (the register's: published and later)", "search"},
+	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
 #define DECISION_FIELDS \
@@ -81,92 +140,159 @@ static const struct cli_command commands[] = {
 	 "REF --title T (--text T | --text-file F)\n"
 	 "        (--justification J | --justification-file F) --maker M --category C\n"
 	 "        [--cost-pence N] [--cost-text S]",
-	 "draft a new decision", GROUP_DECISION},
+	 "draft a new decision", GROUP_DECISION, NULL, NULL, NULL},
 	{"amend", "amend", POS_ONE, "ref", ARG_STR, "REF", DECISION_FIELDS, NULL, NULL, true, true,
-	 "REF [draft options...]", "change a draft's fields", GROUP_DECISION},
+	 "REF [draft options...]", "change a draft's fields", GROUP_DECISION, NULL, NULL, NULL},
 	{"submit", "submit", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true, "REF",
-	 "submit a draft for sign-off", GROUP_DECISION},
+	 "submit a draft for sign-off", GROUP_DECISION, NULL, NULL, NULL},
 	{"return", "return", POS_ONE, "ref", ARG_STR, "REF", "comment", "comment", NULL, false, true,
-	 "REF --comment C", "send a submitted decision back to draft", GROUP_DECISION},
+	 "REF --comment C", "send a submitted decision back to draft", GROUP_DECISION,
+	 NULL, NULL, NULL},
 	{"endorse", "endorse", POS_ONE, "ref", ARG_STR, "REF", "decided-on", NULL, NULL, false, true,
-	 "REF [--decided-on D]", "endorse (take) a submitted decision", GROUP_DECISION},
+	 "REF [--decided-on D]", "endorse (take) a submitted decision", GROUP_DECISION,
+	 NULL, NULL, NULL},
 	{"reject", "reject", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false, true,
-	 "REF --reason R", "reject a submitted decision", GROUP_DECISION},
+	 "REF --reason R", "reject a submitted decision", GROUP_DECISION, NULL, NULL, NULL},
 	{"withdraw", "withdraw", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false,
-	 true, "REF --reason R", "withdraw a draft or submitted decision", GROUP_DECISION},
+	 true, "REF --reason R", "withdraw a draft or submitted decision", GROUP_DECISION,
+	 NULL, NULL, NULL},
 	{"publish", "publish", POS_ONE, "ref", ARG_STR, "REF",
-	 "restriction restriction-reason review-date published-on", NULL, NULL, false, true,
+	 "restriction restriction-reason review-date withheld public-text public-text-file "
+	 "public-justification public-justification-file published-on", NULL, NULL, false, true,
 	 "REF [--restriction none|part|full] [--restriction-reason R]\n"
-	 "        [--review-date D] [--published-on D]",
-	 "publish an endorsed decision", GROUP_DECISION},
+	 "        [--review-date D] [--published-on D] [--withheld W]\n"
+	 "        [--public-text T | --public-text-file F]\n"
+	 "        [--public-justification J | --public-justification-file F]",
+	 "publish an endorsed decision", GROUP_DECISION,
+	 "A restriction of part or full needs --restriction-reason and --review-date. part "
+	 "also needs --withheld (what is left out) and the wording published in its place: "
+	 "--public-text, --public-justification or both (a text not given is published as "
+	 "recorded). full publishes the title only, and takes neither. The record keeps "
+	 "the whole text; render, register, search and export never show what is withheld.",
+	 NULL, NULL},
 	{"schedule", "schedule", POS_ONE, "ref", ARG_STR, "REF", "item", "item", NULL, false, true,
-	 "REF --item N", "put a published decision on an agenda item", GROUP_DECISION},
+	 "REF --item N", "put a published decision on an agenda item", GROUP_DECISION,
+	 NULL, NULL, NULL},
 	{"unschedule", "unschedule", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true,
-	 "REF", "take a decision off its agenda item", GROUP_DECISION},
+	 "REF", "take a decision off its agenda item", GROUP_DECISION, NULL, NULL, NULL},
 	{"report", "report", POS_OPTIONAL, "ref", ARG_STR, "REF", "item", NULL, "ref item", false,
-	 true, "REF | --item N", "mark a decision, or every decision on an item, reported",
-	 GROUP_DECISION},
+	 true, "REF | --item N\n"
+	 "       docket report render (ITEM | --source N) [...]  (see docket render --help)",
+	 "mark a decision, or every decision on an item, reported", GROUP_DECISION,
+	 NULL, NULL, NULL},
 	{"note", "note", POS_ONE, "ref", ARG_STR, "REF", "comment noted-on", NULL, NULL, false, true,
 	 "REF [--comment C] [--noted-on D]", "record that the panel noted a decision",
-	 GROUP_DECISION},
+	 GROUP_DECISION, NULL, NULL, NULL},
 	{"recommend", "recommend", POS_ONE, "ref", ARG_STR, "REF",
 	 "recommendation response-due recommended-on", "recommendation", NULL, false, true,
 	 "REF --recommendation T [--response-due D] [--recommended-on D]",
-	 "record the panel's recommendation", GROUP_DECISION},
+	 "record the panel's recommendation", GROUP_DECISION, NULL, NULL, NULL},
 	{"respond", "respond", POS_ONE, "ref", ARG_STR, "REF", "response responded-on", "response",
 	 NULL, false, true, "REF --response T [--responded-on D]",
-	 "record the commissioner's response", GROUP_DECISION},
+	 "record the commissioner's response", GROUP_DECISION, NULL, NULL, NULL},
 	{"lift-restriction", "lift_restriction", POS_ONE, "ref", ARG_STR, "REF", "comment", NULL,
-	 NULL, false, true, "REF [--comment C]", "lift a publication restriction", GROUP_DECISION},
+	 NULL, false, true, "REF [--comment C]", "lift a publication restriction", GROUP_DECISION,
+	 NULL, NULL, NULL},
 	{"set-response-due", "set_response_due", POS_ONE, "ref", ARG_STR, "REF", "response-due",
 	 "response_due", NULL, false, true, "REF --response-due D",
-	 "change when a response is due", GROUP_DECISION},
+	 "change when a response is due", GROUP_DECISION, NULL, NULL, NULL},
 	{"set-review-date", "set_review_date", POS_ONE, "ref", ARG_STR, "REF", "review-date",
 	 "review_date", NULL, false, true, "REF --review-date D",
-	 "change when a restriction is reviewed", GROUP_DECISION},
+	 "change when a restriction is reviewed", GROUP_DECISION, NULL, NULL, NULL},
 	{"meeting-add", "meeting_add", POS_NONE, NULL, ARG_STR, NULL, "panel starts-at venue",
 	 "panel starts_at", NULL, false, true, "--panel P --starts-at TIME [--venue V]",
-	 "add a panel meeting", GROUP_CALENDAR},
+	 "add a panel meeting", GROUP_CALENDAR, NULL, NULL, NULL},
 	{"meeting-move", "meeting_move", POS_ONE, "meeting", ARG_INT, "MEETING", "starts-at",
 	 "starts_at", NULL, false, true, "MEETING --starts-at TIME",
-	 "move a meeting to a new start time", GROUP_CALENDAR},
+	 "move a meeting to a new start time", GROUP_CALENDAR, NULL, NULL, NULL},
 	{"meeting-postpone", "meeting_postpone", POS_ONE, "meeting", ARG_INT, "MEETING", "reason",
 	 NULL, NULL, false, true, "MEETING [--reason R]",
-	 "postpone a meeting until meeting-move gives it a time", GROUP_CALENDAR},
+	 "postpone a meeting until meeting-move gives it a time", GROUP_CALENDAR, NULL, NULL,
+	 NULL},
 	{"meeting-cancel", "meeting_cancel", POS_ONE, "meeting", ARG_INT, "MEETING", "reason", NULL,
 	 NULL, false, true, "MEETING [--reason R]", "cancel a meeting with no decisions on it",
-	 GROUP_CALENDAR},
+	 GROUP_CALENDAR, NULL, NULL, NULL},
 	{"meeting-held", "meeting_held", POS_ONE, "meeting", ARG_INT, "MEETING", "", NULL, NULL,
 	 false, true, "MEETING", "record that a meeting that has started took place",
-	 GROUP_CALENDAR},
+	 GROUP_CALENDAR, NULL, NULL, NULL},
 	{"item-add", "item_add", POS_ONE, "meeting", ARG_INT, "MEETING",
 	 "code subject period-start period-end from to", "code subject", NULL, false, true,
 	 "MEETING --code C --subject S [--period-start D] [--period-end D]\n"
 	 "        [--from F] [--to T]",
-	 "add an agenda item to a meeting", GROUP_CALENDAR},
+	 "add an agenda item to a meeting", GROUP_CALENDAR, NULL, NULL, NULL},
+	{"item-order", "item_order", POS_MANY, NULL, ARG_STR, "ITEM REF...", "", NULL, NULL, false,
+	 true, "ITEM REF...", "set the order of the decisions on an agenda item", GROUP_CALENDAR,
+	 "REF... names every decision on the item, once each, in their new order.",
+	 cli_item_order, NULL},
+	{"import", "import", POS_MANY, NULL, ARG_STR, "FILE...", "dry-run", NULL, NULL, false, true,
+	 "[--dry-run] FILE...", "record the decisions of panel reports and registers",
+	 GROUP_DOCUMENT,
+	 "Each FILE is a panel report (From:, To:, Subject:, Item & Date:, a title, then "
+	 "Decision: and Justification: blocks) or a labelled register (Decision Ref:, Issue:, "
+	 "Decision:, Date of Decision:, Decision Maker:...), read as UTF-8 text. Each file is "
+	 "recorded whole or not at all, under its name without the directory; a file read "
+	 "before changes nothing. A report with Item & Date: is recorded at that meeting's item, "
+	 "its decisions reported; other decisions are recorded endorsed. Exit 65 when a file "
+	 "cannot be read as either (the message names FILE:LINE), 66 when it cannot be opened, "
+	 "1 when docketd refuses one; the other files are imported all the same.",
+	 cli_import, NULL},
+	{"imports", "imports", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
+	 "list the documents imported", GROUP_DOCUMENT, NULL, NULL, cli_print_imports},
+	{"render", "render", POS_OPTIONAL, "item", ARG_INT, "ITEM", "format source output", NULL,
+	 "item source", false, false,
+	 "(ITEM | --source N) [--format text|markdown|html]\n"
+	 "        [--output FILE]",
+	 "write a panel report as the public may read it",
+	 GROUP_DOCUMENT,
+	 "The report goes to stdout exactly as docketd writes it, or to FILE with --output. "
+	 "'docket report render' is the same command.",
+	 cli_render, NULL},
+	{"register", "register", POS_NONE, NULL, ARG_STR, NULL, "limit after", NULL, NULL, false,
+	 false, "[--limit N] [--after REF]",
+	 "list the public register: decisions published and later",
+	 GROUP_DOCUMENT, NULL, NULL, cli_print_register},
+	{"search", "search", POS_MANY, NULL, ARG_STR, "WORDS...",
+	 "state maker category from to limit", NULL, NULL, false, false,
+	 "WORDS... [--state S] [--maker M] [--category C] [--from DATE]\n"
+	 "        [--to DATE] [--limit N]",
+	 "search the public register", GROUP_DOCUMENT,
+	 "Searches the title, text and justification as the public reads them, best match "
+	 "first. Every word must match, stemmed (camera finds cameras); \"a phrase\" in double "
+	 "quotes (quoted for the shell too: '\"body worn\"'), a prefix cam*, OR, NOT, "
+	 "parentheses, and title:WORD for titles only. Words with punctuation go in double "
+	 "quotes. Matches show as [match], or in bold on a terminal (unless NO_COLOR is set).",
+	 cli_search, NULL},
+	{"export", NULL, POS_NONE, NULL, ARG_STR, NULL, "html ics csv base-url office", NULL, NULL,
+	 false, false, "(--html DIR | --ics FILE | --csv FILE)\n"
+	 "        [--base-url URL] [--office NAME]",
+	 "write the public register as web pages, a calendar or open data", GROUP_DOCUMENT, NULL,
+	 cli_export, NULL},
 	{"get", "get", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
-	 "show a decision", GROUP_QUERY},
+	 "show a decision", GROUP_QUERY, NULL, NULL, NULL},
 	{"list", "list", POS_NONE, NULL, ARG_STR, NULL, "state sort limit after", NULL, NULL, false,
 	 false, "[--state S] [--sort ref|decided] [--limit N] [--after REF]",
-	 "list decisions by ref or by decision date", GROUP_QUERY},
+	 "list decisions by ref or by decision date", GROUP_QUERY, NULL, NULL, NULL},
 	{"history", "history", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
-	 "show a decision's events", GROUP_QUERY},
+	 "show a decision's events", GROUP_QUERY, NULL, NULL, NULL},
 	{"meetings", "meetings", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
-	 "show every meeting with its items", GROUP_QUERY},
+	 "show every meeting with its items", GROUP_QUERY, NULL, NULL, NULL},
 	{"agenda", "agenda", POS_OPTIONAL, "meeting", ARG_INT, "MEETING", "", NULL, NULL, false,
 	 false, "[MEETING]", "show a meeting's agenda (default: the next scheduled meeting)",
-	 GROUP_QUERY},
+	 GROUP_QUERY, NULL, NULL, NULL},
 	{"reminders", "reminders", POS_NONE, NULL, ARG_STR, NULL, "status kind meeting ref limit",
 	 NULL, NULL, false, false,
 	 "[--status S] [--kind K] [--meeting N] [--ref REF] [--limit N]",
-	 "list the reminders docketd plans and fires", GROUP_QUERY},
+	 "list the reminders docketd plans and fires", GROUP_QUERY, NULL, NULL, NULL},
 	{"due", "due", POS_NONE, NULL, ARG_STR, NULL, "within", NULL, NULL, false, false,
-	 "[--within DAYS]", "show responses and restriction reviews falling due", GROUP_QUERY},
+	 "[--within DAYS]", "show responses and restriction reviews falling due", GROUP_QUERY,
+	 NULL, NULL, NULL},
 	{"info", "info", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
-	 "show docketd's version, time zone and settings", GROUP_QUERY},
+	 "show docketd's version, time zone and settings", GROUP_QUERY, NULL, NULL, NULL},
 	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "count", NULL, NULL, false, false,
-	 "[PREFIX...] [--count N]", "print events as they happen", GROUP_QUERY},
-	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL, 0},
+	 "[PREFIX...] [--count N]", "print events as they happen", GROUP_QUERY, NULL, cli_watch,
+	 NULL},
+	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL, 0, NULL, NULL,
+	 NULL},
 };
 /* clang-format on */
 
@@ -222,12 +348,20 @@ static bool listed(const char *list, const char *word)
 
 const struct cli_option *cli_option_find(const struct cli_command *cmd, const char *name)
 {
+	const struct cli_option *shared = NULL;
+
 	if (!listed(cmd->options, name))
 		return NULL;
-	for (const struct cli_option *o = options; o->name; o++)
-		if (!strcmp(o->name, name))
+	/* An entry for this command alone wins over the one the other commands share. */
+	for (const struct cli_option *o = options; o->name; o++) {
+		if (strcmp(o->name, name))
+			continue;
+		if (o->only && listed(o->only, cmd->name))
 			return o;
-	return NULL;
+		if (!o->only && !shared)
+			shared = o;
+	}
+	return shared;
 }
 
 const char *cli_value(const struct cli *cli, const char *name)
@@ -254,6 +388,7 @@ void cli_help(FILE *f)
 {
 	static const char *const groups[] = {
 	    [GROUP_DECISION] = "Decisions", [GROUP_CALENDAR] = "Panel calendar",
+	    [GROUP_DOCUMENT] = "The office's documents and the public register",
 	    [GROUP_QUERY] = "Queries (change nothing)"};
 
 	fputs(
@@ -317,15 +452,29 @@ void cli_help_command(FILE *f, const struct cli_command *cmd)
 {
 	fprintf(f, "usage: docket %s%s%s\n\n%c%s.\n", cmd->name, *cmd->synopsis ? " " : "",
 	        cmd->synopsis, toupper((unsigned char)cmd->summary[0]), cmd->summary + 1);
+	if (cmd->details) {
+		fputc('\n', f);
+		wrap(f, 0, 0, cmd->details);
+	}
 	if (*cmd->options) {
 		fputs("\nOptions:\n", f);
-		for (const struct cli_option *o = options; o->name; o++) {
-			if (!listed(cmd->options, o->name))
+		/* In the order the command lists them. */
+		for (const char *p = cmd->options; *p;) {
+			char name[64];
+			size_t len = strcspn(p, " ");
+			snprintf(name, sizeof name, "%.*s", (int)len, p);
+			p += len + strspn(p + len, " ");
+			const struct cli_option *o = cli_option_find(cmd, name);
+			if (!o)
 				continue;
 			char head[64], help[512];
-			snprintf(head, sizeof head, "--%s %s", o->name, o->metavar);
+			snprintf(head, sizeof head, "--%s%s%s", o->name, *o->metavar ? " " : "",
+			         o->metavar);
 			snprintf(help, sizeof help, "%s%s", o->help, type_hint(o));
-			wrap(f, fprintf(f, "  %-26s ", head), 29, help);
+			/* A head too long for its column has the help under it. */
+			if (strlen(head) > 26)
+				fprintf(f, "  %s\n", head);
+			wrap(f, fprintf(f, "  %-26s ", strlen(head) > 26 ? "" : head), 29, help);
 			if (!o->choices)
 				continue;
 			/* The allowed values under the help text. */
@@ -339,26 +488,25 @@ void cli_help_command(FILE *f, const struct cli_command *cmd)
 	fputs("\nGlobal options (--json, --utc, --timeout...): see docket --help.\n", f);
 }
 
-/*
- * Read a whole file, or stdin for "-", exactly as it is. what names the
- * option. Returns 0 or an exit status: EX_NOINPUT for a file that cannot be
- * opened or read.
- */
-static int read_file(const struct cli *cli, const char *what, const char *path, char **out)
+int cli_read_file(const struct cli *cli, const char *what, const char *path, char **out,
+                  size_t *length)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
 	char *buf = NULL;
 	size_t len = 0, cap = 0;
 	int rc = EX_SOFTWARE;
+	/* "--text-file: cannot open F: ...", or without what "cannot open F: ...". */
+	const char *sep = what ? ": " : "";
 
+	what = what ? what : "";
 	if (!f)
-		return cli_fail(cli, EX_NOINPUT, "%s: cannot open %s: %s", what, path,
+		return cli_fail(cli, EX_NOINPUT, "%s%scannot open %s: %s", what, sep, path,
 		                strerror(errno));
 	for (;;) {
 		if (len + 1 >= cap) {
 			/* Far beyond what docketd takes, so that a wrong file fails here. */
 			if (cap >= 16 * 1024 * 1024) {
-				rc = cli_usage_error(cli, "%s: %s is too large", what, path);
+				rc = cli_usage_error(cli, "%s%s%s is too large", what, sep, path);
 				goto out;
 			}
 			cap = cap ? 2 * cap : 64 * 1024;
@@ -375,17 +523,19 @@ static int read_file(const struct cli *cli, const char *what, const char *path, 
 			break;
 	}
 	if (ferror(f)) {
-		rc = cli_fail(cli, EX_NOINPUT, "%s: cannot read %s: %s", what, path,
+		rc = cli_fail(cli, EX_NOINPUT, "%s%scannot read %s: %s", what, sep, path,
 		              strerror(errno));
 		goto out;
 	}
 	buf[len] = '\0';
 	/* A NUL would end the C string the library takes, cutting the text short. */
-	if (strlen(buf) != len) {
-		rc = cli_usage_error(cli, "%s: %s holds a NUL byte", what, path);
+	if (!length && strlen(buf) != len) {
+		rc = cli_usage_error(cli, "%s%s%s holds a NUL byte", what, sep, path);
 		goto out;
 	}
 	*out = buf;
+	if (length)
+		*length = len;
 	buf = NULL;
 	rc = 0;
 out:
@@ -393,6 +543,25 @@ out:
 		fclose(f);
 	free(buf);
 	return rc;
+}
+
+int cli_write_file(const struct cli *cli, const char *path, const char *buf, size_t len)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+
+	if (!f)
+		return cli_fail(cli, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
+	errno = 0;
+	bool written = fwrite(buf, 1, len, f) == len;
+	if (!path)
+		return 0; /* main reports a failed write to stdout as it closes it */
+	int saved = errno;
+	if (fclose(f) != 0 || !written) {
+		saved = saved ? saved : errno;
+		return cli_fail(cli, EX_CANTCREAT, "cannot write %s: %s", path,
+		                saved ? strerror(saved) : "write error");
+	}
+	return 0;
 }
 
 /* Check text against type and set key to it. Returns 0 or an exit status. */
@@ -410,7 +579,7 @@ static int set_value(const struct cli *cli, docket_request *r, const char *what,
 		rc = docket_request_set_int(r, key, i);
 		break;
 	case ARG_FILE:
-		if ((rc = read_file(cli, what, text, &file)) != 0)
+		if ((rc = cli_read_file(cli, what, text, &file, NULL)) != 0)
 			return rc;
 		rc = docket_request_set_str(r, key, file);
 		free(file);
@@ -438,6 +607,9 @@ static int set_value(const struct cli *cli, docket_request *r, const char *what,
 			                       "docket %s --help)",
 			                       what, text, cli->cmd->name);
 		rc = docket_request_set_str(r, key, text);
+		break;
+	case ARG_FLAG:
+		rc = docket_request_set_bool(r, key, 1);
 		break;
 	default:
 		rc = docket_request_set_str(r, key, text);
@@ -467,7 +639,7 @@ static const char *spelled(const struct cli *cli, const char *key, char *buf, si
 	if (cli->cmd->pos_key && !strcmp(cli->cmd->pos_key, key))
 		return cli->cmd->pos_name;
 	for (const struct cli_option *o = options; o->name; o++) {
-		if (o->key && !strcmp(o->key, key) && listed(cli->cmd->options, o->name)) {
+		if (o->key && !strcmp(o->key, key) && cli_option_find(cli->cmd, o->name) == o) {
 			snprintf(buf, size, "--%s", o->name);
 			return buf;
 		}
@@ -534,11 +706,15 @@ int cli_request_build(const struct cli *cli, docket_request **out)
 		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
 		return EX_SOFTWARE;
 	}
-	if (cli->nargs && (rc = set_value(cli, r, cmd->pos_name, cmd->pos_key, cmd->pos_type, NULL,
-	                                  cli->args[0])) != 0)
+	if (cli->nargs && cmd->pos_key &&
+	    (rc = set_value(cli, r, cmd->pos_name, cmd->pos_key, cmd->pos_type, NULL,
+	                    cli->args[0])) != 0)
 		goto out;
 	for (size_t i = 0; i < cli->nvalues; i++) {
 		const struct cli_option *o = cli->values[i].opt;
+		/* The CLI's own options (render --output) are for the command to use. */
+		if (!o->key)
+			continue;
 		snprintf(what, sizeof what, "--%s", o->name);
 		if ((rc = set_value(cli, r, what, o->key, o->type, o->choices,
 		                    cli->values[i].text)) != 0)

@@ -81,6 +81,30 @@ static void put_text(const char *s)
 	cli_put(s, strlen(s));
 }
 
+/* ASCII white space, line ends among it (strchr would also find the NUL). */
+static bool blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+void cli_put_line(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		size_t run = 0;
+		while (i + run < n && blank(s[i + run]))
+			run++;
+		if (run) {
+			putchar(' ');
+			i += run;
+			continue;
+		}
+		while (i + run < n && !blank(s[i + run]))
+			run++;
+		cli_put(s + i, run);
+		i += run;
+	}
+}
+
 void cli_cell(const char *s, int w)
 {
 	put_text(s);

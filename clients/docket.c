@@ -115,7 +115,7 @@ static int option(struct parse *p, int argc, char **argv, int *i)
 			value = arg + 2;
 	}
 
-	bool takes_value = g >= 0 ? globals[g].takes_value : true;
+	bool takes_value = g >= 0 ? globals[g].takes_value : o->type != ARG_FLAG;
 	if (!takes_value && value)
 		return cli_usage_error(cli, "--%s takes no value", name);
 	if (takes_value && !value) {
@@ -132,7 +132,7 @@ static int option(struct parse *p, int argc, char **argv, int *i)
 		return EX_SOFTWARE;
 	}
 	cli->values = v;
-	cli->values[cli->nvalues++] = (struct cli_value){o, value};
+	cli->values[cli->nvalues++] = (struct cli_value){o, value ? value : ""};
 	return 0;
 }
 
@@ -149,6 +149,12 @@ static int positional(struct parse *p, const char *arg)
 		if (!(cli->cmd = cli_command_find(arg)))
 			return cli_usage_error(cli, "unknown command '%s' (see docket --help)",
 			                       arg);
+		return 0;
+	}
+	/* "docket report render ..." is "docket render ...": the panel report, not the step. */
+	if (!strcmp(cli->cmd->name, "report") && cli->nargs == 0 && cli->nvalues == 0 &&
+	    !strcmp(arg, "render")) {
+		cli->cmd = cli_command_find("render");
 		return 0;
 	}
 	cli->args[cli->nargs++] = arg;
@@ -208,62 +214,89 @@ static int check_positionals(const struct cli *cli)
 	return 0;
 }
 
+int cli_connect(const struct cli *cli, docket_client **out)
+{
+	int rc = docket_client_new(out, cli->endpoint);
+
+	if (rc == -DOCKET_EINVAL) {
+		const char *e = cli->endpoint ? cli->endpoint : getenv(DOCKET_ENV_ENDPOINT);
+		return cli_usage_error(cli, "bad endpoint '%s'", e ? e : "");
+	}
+	if (rc < 0) {
+		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+		return EX_SOFTWARE;
+	}
+	docket_client_set_timeout(*out, cli->timeout_ms);
+	return 0;
+}
+
+int cli_send(const struct cli *cli, docket_client *c, const docket_request *r, const char *what,
+             docket_msg **reply)
+{
+	int rc = docket_client_call(c, r, reply), status;
+
+	if (rc == 0)
+		return 0;
+	if (*reply) {
+		/* Refused: the reason on stderr, and the whole reply for scripts that asked for
+		 * JSON. */
+		status = cli->json ? cli_print_json(*reply,
+		                                    what ? DOCKET_JSON_COMPACT : DOCKET_JSON_PRETTY)
+		                   : 0;
+		const char *msg = docket_msg_error_message(*reply);
+		if (what)
+			cli_fail(cli, 0, "%s: %s", what, msg ? msg : docket_strerror(rc));
+		else
+			fprintf(stderr, "docket: %s: %s\n", docket_msg_error_code(*reply),
+			        msg ? msg : docket_strerror(rc));
+		return status ? status : CLI_EXIT_REFUSED;
+	}
+	if (rc == -DOCKET_EUNREACHABLE) {
+		fprintf(stderr, "docket: docketd is not reachable at %s (no reply within %.1f s)\n",
+		        docket_client_endpoint(c), cli->timeout_ms / 1000.0);
+		return EX_UNAVAILABLE;
+	}
+	if (rc == -DOCKET_ETOOLARGE) {
+		fputs("docket: too_large: the request is over 4 MiB, more than docketd reads\n",
+		      stderr);
+		return CLI_EXIT_REFUSED;
+	}
+	fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+	return EX_SOFTWARE;
+}
+
+int cli_query(const struct cli *cli, docket_client **c, docket_msg **reply)
+{
+	docket_request *r = NULL;
+	int status;
+
+	if ((status = cli_request_build(cli, &r)) == 0 && (status = cli_connect(cli, c)) == 0)
+		status = cli_send(cli, *c, r, NULL, reply);
+	docket_request_destroy(&r);
+	return status;
+}
+
 /* Send the command's request and report the outcome. */
 static int call(const struct cli *cli)
 {
-	docket_request *r = NULL;
 	docket_client *c = NULL;
 	docket_msg *reply = NULL;
-	int rc, status;
+	int status = cli_query(cli, &c, &reply);
 
-	if ((status = cli_request_build(cli, &r)) != 0)
-		goto out;
-	if ((rc = docket_client_new(&c, cli->endpoint)) < 0) {
-		if (rc == -DOCKET_EINVAL) {
-			const char *e = cli->endpoint ? cli->endpoint : getenv(DOCKET_ENV_ENDPOINT);
-			status = cli_usage_error(cli, "bad endpoint '%s'", e ? e : "");
-		} else {
-			fprintf(stderr, "docket: %s\n", docket_strerror(rc));
-			status = EX_SOFTWARE;
-		}
-		goto out;
-	}
-	docket_client_set_timeout(c, cli->timeout_ms);
-	rc = docket_client_call(c, r, &reply);
-
-	if (rc == 0 && cli->json) {
+	if (status == 0 && cli->json) {
 		status = cli_print_json(reply, DOCKET_JSON_PRETTY);
-	} else if (rc == 0) {
+	} else if (status == 0) {
 		/* The office's zone is asked on this connection, and only if a time is shown. */
 		struct cli_zone z;
 		cli_zone_init(&z, cli, c);
-		cli_print_reply(&z, reply);
+		if (cli->cmd->print)
+			cli->cmd->print(&z, reply);
+		else
+			cli_print_reply(&z, reply);
 		cli_zone_fini(&z);
-		status = 0;
-	} else if (reply) {
-		/* Refused: the reason on stderr, and the whole reply for scripts that asked for
-		 * JSON. */
-		status = cli->json ? cli_print_json(reply, DOCKET_JSON_PRETTY) : 0;
-		const char *msg = docket_msg_error_message(reply);
-		fprintf(stderr, "docket: %s: %s\n", docket_msg_error_code(reply),
-		        msg ? msg : docket_strerror(rc));
-		status = status ? status : CLI_EXIT_REFUSED;
-	} else if (rc == -DOCKET_EUNREACHABLE) {
-		fprintf(stderr, "docket: docketd is not reachable at %s (no reply within %.1f s)\n",
-		        docket_client_endpoint(c), cli->timeout_ms / 1000.0);
-		status = EX_UNAVAILABLE;
-	} else if (rc == -DOCKET_ETOOLARGE) {
-		fputs("docket: too_large: the request is over 4 MiB, more than docketd reads\n",
-		      stderr);
-		status = CLI_EXIT_REFUSED;
-	} else {
-		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
-		status = EX_SOFTWARE;
 	}
-out:
 	docket_msg_destroy(&reply);
 	docket_client_destroy(&c);
-	docket_request_destroy(&r);
 	return status;
 }
 
@@ -310,7 +343,7 @@ int main(int argc, char **argv)
 	}
 	if ((status = check_positionals(&cli)) != 0 || (status = timeout_of(&p)) != 0)
 		goto out;
-	status = cli.cmd->op ? call(&cli) : cli_watch(&cli);
+	status = cli.cmd->run ? cli.cmd->run(&cli) : call(&cli);
 out:
 	status = close_stdout(status);
 	free(cli.values);

@@ -186,6 +186,18 @@ static void run_one(struct batch *b, struct batch_entry *e)
 	size_t at = reply_begin(b, &pk, req.id);
 	size_t result = b->replies.size;
 	rc = cmd_apply(&c);
+	if (rc == 0 && c.discard) {
+		/* A dry run answers as the command would, then leaves no trace. */
+		if ((rc = store_rollback_savepoint(b->store)) < 0) {
+			outbox_rewind(&b->outbox, mark);
+			reply_error(b, e, req.id, rc, store_errmsg(b->store));
+			return;
+		}
+		outbox_rewind(&b->outbox, mark);
+		pack_close(&b->replies, at, 3 + c.pairs);
+		e->reply_len = b->replies.size - e->reply_off;
+		return;
+	}
 	if (rc == 0 && body.ptr) {
 		rc = store_idem_put(b->store, b->who->name, req.s[F_IDEM], body,
 				    b->replies.data + result, b->replies.size - result, c.pairs);

@@ -62,7 +62,7 @@ int cmd_emit(struct cmd *c, const struct event_head *h)
 		msgpack_pack_int64(&pk, h->item);
 		pack_cstr(&pk, "meeting");
 		msgpack_pack_int64(&pk, h->meeting);
-		skip |= BIT(F_MEETING);
+		skip |= BIT(F_MEETING) | BIT(F_ITEM);
 		break;
 	}
 	if (h->kind != EV_ITEM) {
@@ -109,7 +109,7 @@ void cmd_set(struct cmd *c, const char *key, struct str value)
 {
 	/* No command sets more than set holds: this is a programmer's error. */
 	assert(c->nset < sizeof c->set / sizeof c->set[0]);
-	c->set[c->nset++] = (struct pack_pair){key, value};
+	c->set[c->nset++] = (struct pack_pair){.key = key, .value = value};
 }
 
 struct str cmd_date(struct cmd *c, int64_t days)
@@ -162,7 +162,21 @@ int cmd_apply(struct cmd *c)
 		return handle_decision(c);
 	if (op < PROTO_CALENDAR_OPS)
 		return handle_calendar(c);
-	if (op == OP_AGENDA || op == OP_REMINDERS || op == OP_DUE)
+	switch (op) {
+	case OP_ITEM_ORDER:
+		return handle_item_order(c);
+	case OP_IMPORT:
+		return handle_import(c);
+	case OP_AGENDA:
+	case OP_REMINDERS:
+	case OP_DUE:
 		return handle_agenda(c);
-	return handle_query(c);
+	case OP_RENDER:
+	case OP_REGISTER:
+	case OP_SEARCH:
+	case OP_IMPORTS:
+		return handle_register(c);
+	default:
+		return handle_query(c);
+	}
 }

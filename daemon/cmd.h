@@ -29,6 +29,7 @@ struct cmd {
 	struct pack_pair set[4];      /* business dates the command set without being given them */
 	size_t nset;
 	int replanned;                /* the command changed the reminders */
+	int discard;                  /* a dry run: answer, then undo every change */
 	msgpack_sbuffer *buf;         /* the reply being written */
 	msgpack_packer *out;          /* packs into buf */
 	uint32_t pairs;               /* reply pairs written after v, id and ok */
@@ -87,6 +88,10 @@ int handle_decision(struct cmd *c);
 int handle_calendar(struct cmd *c);
 int handle_query(struct cmd *c);
 int handle_agenda(struct cmd *c);
+int handle_item_order(struct cmd *c);
+int handle_import(struct cmd *c);
+int handle_register(struct cmd *c); /* register, search, imports and render */
+int handle_report(struct cmd *c);   /* render */
 
 /* Dispatch by op. */
 int cmd_apply(struct cmd *c);

@@ -26,6 +26,8 @@ void config_defaults(struct config *c)
 	c->remind[REMIND_RESPONSE] = (struct remind_days){3, {14, 3, 0}};
 	c->remind[REMIND_REVIEW] = (struct remind_days){2, {14, 0}};
 	c->remind_minute = 9 * 60;
+	snprintf(c->import_reference, sizeof c->import_reference, "%s", "{year}-{hash}");
+	c->import_minute = 10 * 60;
 }
 
 static int set_text(char *dst, size_t cap, const char *value, char *err, size_t errlen)
@@ -139,6 +141,34 @@ static int set_zone(char *dst, size_t cap, const char *value, char *err, size_t 
 	return 0;
 }
 
+/*
+ * A reference template: text with {year}, {hash}, {line} and {item}. It
+ * must hold {hash}, so that two documents never give one reference to
+ * different decisions and a document gives the same ones each time.
+ */
+static int set_template(char *dst, size_t cap, const char *v, char *why, size_t whylen)
+{
+	static const char *const known[] = {"{year}", "{hash}", "{line}", "{item}", NULL};
+	if (!strstr(v, "{hash}")) {
+		snprintf(why, whylen, "must contain {hash}");
+		return -1;
+	}
+	for (const char *p = strchr(v, '{'); p; p = strchr(p + 1, '{')) {
+		int ok = 0;
+		for (int i = 0; known[i]; i++)
+			ok |= strncmp(p, known[i], strlen(known[i])) == 0;
+		if (!ok) {
+			snprintf(why, whylen, "'%.16s' is not {year}, {hash}, {line} or {item}", p);
+			return -1;
+		}
+	}
+	if (strlen(v) > 32) {
+		snprintf(why, whylen, "is longer than 32 bytes");
+		return -1;
+	}
+	return set_text(dst, cap, v, why, whylen);
+}
+
 int config_set(struct config *c, const char *section, const char *key, const char *value,
 	       char *err, size_t errlen)
 {
@@ -179,6 +209,14 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 			rc = set_days(&c->remind[kind], value, why, sizeof why);
 		else if (strcmp(key, "time") == 0)
 			rc = set_minute(&c->remind_minute, value, why, sizeof why);
+		else
+			snprintf(why, sizeof why, "unknown key");
+	} else if (strcmp(section, "import") == 0) {
+		if (strcmp(key, "reference") == 0)
+			rc = set_template(c->import_reference, sizeof c->import_reference, value, why,
+					  sizeof why);
+		else if (strcmp(key, "meeting_time") == 0)
+			rc = set_minute(&c->import_minute, value, why, sizeof why);
 		else
 			snprintf(why, sizeof why, "unknown key");
 	} else {

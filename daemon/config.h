@@ -28,6 +28,8 @@ struct config {
 	unsigned response_period;            /* days from recommended_on to response_due */
 	struct remind_days remind[REMIND_KINDS];
 	int remind_minute;   /* office time of day reminders come, minutes after midnight */
+	char import_reference[64]; /* template of an imported decision's reference */
+	int import_minute;   /* office time of day of a meeting an imported report names */
 };
 
 /* The embedded defaults. */

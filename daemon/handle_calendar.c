@@ -8,6 +8,7 @@
 #include "pack.h"
 #include "proto.h"
 #include "reminder.h"
+#include "codec.h"
 
 /* The request's starts_at as a moment, in UTC text in the arena. */
 static int starts_at(struct cmd *c, int64_t *epoch, struct str *utc)
@@ -231,4 +232,101 @@ int handle_calendar(struct cmd *c)
 	default:
 		return meeting_change(c);
 	}
+}
+
+struct order {
+	struct cmd *c;
+	struct str *ref;
+	size_t n, cap;
+};
+
+static int order_add(void *ctx, const struct decision *d)
+{
+	struct order *o = ctx;
+	if (o->n == o->cap) {
+		size_t cap = o->cap ? 2 * o->cap : 16;
+		struct str *grown = arena_alloc(o->c->arena, cap * sizeof *grown);
+		if (!grown)
+			return -DOCKET_ENOMEM;
+		if (o->n)
+			memcpy(grown, o->ref, o->n * sizeof *grown);
+		o->ref = grown;
+		o->cap = cap;
+	}
+	char *copy = arena_strndup(o->c->arena, d->ref.ptr, d->ref.len);
+	if (!copy)
+		return -DOCKET_ENOMEM;
+	o->ref[o->n++] = (struct str){copy, d->ref.len};
+	return 0;
+}
+
+/*
+ * item_order: the order an item's report lists its decisions in. refs must
+ * name every decision on the item once, so that no decision is dropped from
+ * a report by a list that was out of date.
+ */
+int handle_item_order(struct cmd *c)
+{
+	const struct request *q = c->req;
+	int rc = cmd_need_role(c, ROLE_SECRETARIAT);
+	if (rc < 0)
+		return rc;
+	int64_t id = q->n[F_ITEM];
+	struct item it;
+	if ((rc = store_item_get(c->store, id, c->arena, &it)) == -DOCKET_ENOTFOUND)
+		return cmd_fail(c, rc, "no agenda item %lld", (long long)id);
+	struct order now = {.c = c};
+	if (rc < 0 || (rc = store_item_decisions(c->store, id, order_add, &now)) < 0)
+		return cmd_fail(c, rc == -DOCKET_ENOMEM ? rc : -DOCKET_ESTORAGE,
+				"cannot read item %lld: %s", (long long)id, store_errmsg(c->store));
+	uint32_t n = (uint32_t)q->n[F_REFS];
+	if (n != now.n)
+		return cmd_fail(c, -DOCKET_EBADREQ,
+				"item %lld has %zu decisions; 'refs' names %u and must name each once",
+				(long long)id, now.n, n);
+	struct str *given = arena_alloc(c->arena, (n ? n : 1) * sizeof *given);
+	char *bufs = arena_alloc(c->arena, (size_t)(n ? n : 1) * REF_BUF);
+	if (!given || !bufs)
+		return cmd_fail(c, -DOCKET_ENOMEM, "out of memory");
+	struct codec_reader r;
+	struct codec_value v;
+	codec_reader_init(&r, q->s[F_REFS].ptr, q->s[F_REFS].len);
+	codec_read(&r, &v);
+	for (uint32_t i = 0; i < n; i++) {
+		const char *canon;
+		size_t len;
+		char why[160];
+		codec_read(&r, &v);
+		if (v.type != CODEC_STR || v.u.s.len > REF_BUF)
+			return cmd_fail(c, -DOCKET_EBADREQ, "'refs' must hold references");
+		if (ref_normalize(v.u.s.ptr, v.u.s.len, bufs + (size_t)i * REF_BUF, &canon, &len,
+				  "refs", why, sizeof why) < 0)
+			return cmd_fail(c, -DOCKET_EBADREQ, "%s", why);
+		given[i] = (struct str){canon, (uint32_t)len};
+		size_t k = 0;
+		while (k < now.n && !(now.ref[k].ptr && now.ref[k].len == len &&
+				      memcmp(now.ref[k].ptr, canon, len) == 0))
+			k++;
+		if (k == now.n)
+			return cmd_fail(c, -DOCKET_EBADREQ,
+					"decision '%.*s' is not on item %lld, or is named twice",
+					(int)len, canon, (long long)id);
+		now.ref[k].ptr = NULL; /* each once */
+	}
+	for (uint32_t i = 0; i < n; i++)
+		if ((rc = store_decision_set_position(c->store, given[i], i + 1)) < 0)
+			return cmd_fail(c, rc, "cannot store the order: %s", store_errmsg(c->store));
+	struct event_head h = {.kind = EV_ITEM, .type = "item.reordered", .meeting = it.meeting,
+			       .item = id};
+	if ((rc = cmd_emit(c, &h)) < 0)
+		return rc;
+	pack_cstr(c->out, "item");
+	pack_item_head(c->out, &it, 0);
+	pack_cstr(c->out, "decisions");
+	msgpack_pack_array(c->out, n);
+	for (uint32_t i = 0; i < n; i++)
+		pack_str(c->out, given[i]);
+	c->pairs += 2;
+	cmd_reply_seq(c);
+	return 0;
 }

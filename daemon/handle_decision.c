@@ -101,14 +101,23 @@ static int apply_publish(struct cmd *c, struct decision *d)
 	const struct request *q = c->req;
 	struct str level = q->present & BIT(F_RESTRICTION) ? q->s[F_RESTRICTION] : cstr("none");
 	int none = level.len == 4 && memcmp(level.ptr, "none", 4) == 0;
+	int part = level.len == 4 && memcmp(level.ptr, "part", 4) == 0;
+	/* Under part, only the public wording given is published: a text without one is withheld. */
 	uint64_t detail = BIT(F_RESTRICTION_REASON) | BIT(F_REVIEW_DATE);
-	if (none && (q->present & detail))
+	uint64_t wording = BIT(F_PUBLIC_TEXT) | BIT(F_PUBLIC_JUSTIFICATION);
+	if (none && (q->present & (detail | wording | BIT(F_WITHHELD))))
 		return cmd_fail(c, -DOCKET_EBADREQ,
-				"an unrestricted publication takes no restriction_reason or review_date");
+				"an unrestricted publication takes no restriction_reason, review_date, "
+				"withheld, public_text or public_justification");
 	if (!none && (q->present & detail) != detail)
 		return cmd_fail(c, -DOCKET_EBADREQ,
 				"a '%.*s' restriction needs restriction_reason and review_date",
 				(int)level.len, level.ptr);
+	if (!none && !part && (q->present & (wording | BIT(F_WITHHELD))))
+		return cmd_fail(c, -DOCKET_EBADREQ,
+				"a 'full' restriction publishes the title only: it takes no withheld, "
+				"public_text or public_justification");
+
 	int rc = business_date(c, d, F_PUBLISHED_ON, D_PUBLISHED_ON, c->today, "decided_on",
 			       stored_date(d, D_DECIDED_ON));
 	if (rc < 0)
@@ -116,6 +125,9 @@ static int apply_publish(struct cmd *c, struct decision *d)
 	d->col[D_RESTRICTION] = level;
 	d->col[D_RESTRICTION_REASON] = q->s[F_RESTRICTION_REASON];
 	d->col[D_REVIEW_DATE] = q->s[F_REVIEW_DATE];
+	d->col[D_WITHHELD] = q->s[F_WITHHELD];
+	d->col[D_PUBLIC_TEXT] = q->s[F_PUBLIC_TEXT];
+	d->col[D_PUBLIC_JUSTIFICATION] = q->s[F_PUBLIC_JUSTIFICATION];
 	d->col[D_PUBLISHED_AT] = now(c);
 	if (none)
 		return 0;
@@ -142,6 +154,10 @@ static int apply_schedule(struct cmd *c, struct decision *d)
 				"item %lld is on meeting %lld, which is cancelled", (long long)id,
 				(long long)m.id);
 	d->item = id;
+	/* A decision joins the end of the item's order; item_order changes it. */
+	if ((rc = store_item_next_position(c->store, id, &d->position)) < 0)
+		return cmd_fail(c, rc, "cannot read item %lld: %s", (long long)id,
+				store_errmsg(c->store));
 	return 0;
 }
 
@@ -176,8 +192,12 @@ static int apply_lift(struct cmd *c, struct decision *d)
 		return cmd_fail(c, -DOCKET_EPRECONDITION, "decision '%.*s' is not restricted",
 				REF(d));
 	d->col[D_RESTRICTION] = cstr("none");
+	/* The event log keeps what the restriction was; the record now publishes everything. */
 	d->col[D_RESTRICTION_REASON] = (struct str){NULL, 0};
 	d->col[D_REVIEW_DATE] = (struct str){NULL, 0};
+	d->col[D_WITHHELD] = (struct str){NULL, 0};
+	d->col[D_PUBLIC_TEXT] = (struct str){NULL, 0};
+	d->col[D_PUBLIC_JUSTIFICATION] = (struct str){NULL, 0};
 	return 0;
 }
 
@@ -262,6 +282,7 @@ static int apply(struct cmd *c, struct decision *d)
 		return apply_schedule(c, d);
 	case OP_UNSCHEDULE:
 		d->item = 0;
+		d->position = 0;
 		return 0;
 	case OP_REPORT:
 		return apply_report(c, d);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -203,6 +204,11 @@ int main(int argc, char **argv)
 		return code;
 
 	char err[512];
+	/* libsodium hashes the imported decisions that come without a reference. */
+	if (sodium_init() < 0) {
+		log_msg(LOG_ERR, "cannot initialise libsodium");
+		return EX_SOFTWARE;
+	}
 	if (load_config(&d, &d.config, err, sizeof err) < 0) {
 		log_msg(LOG_ERR, "%s", err);
 		return EX_CONFIG;

@@ -17,6 +17,8 @@ int office_open(struct office *o, const struct config *c, char *err, size_t errl
 	o->response_period = (int)c->response_period;
 	memcpy(o->remind, c->remind, sizeof o->remind);
 	o->remind_minute = c->remind_minute;
+	memcpy(o->import_reference, c->import_reference, sizeof o->import_reference);
+	o->import_minute = c->import_minute;
 	return 0;
 }
 

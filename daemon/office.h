@@ -12,6 +12,8 @@ struct office {
 	int response_period; /* days */
 	struct remind_days remind[REMIND_KINDS];
 	int remind_minute;
+	char import_reference[64]; /* template of an imported decision's reference */
+	int import_minute;
 };
 
 /*

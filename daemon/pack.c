@@ -62,12 +62,23 @@ void pack_close(msgpack_sbuffer *buf, size_t at, uint32_t count)
 static int long_text(int col)
 {
 	return col == D_TEXT || col == D_JUSTIFICATION || col == D_RECOMMENDATION ||
-	       col == D_RESPONSE;
+	       col == D_RESPONSE || col == D_PUBLIC_TEXT || col == D_PUBLIC_JUSTIFICATION;
+}
+
+#define LONG_TEXTS 6
+
+static void pack_id_or_nil(msgpack_packer *pk, const char *key, int64_t id)
+{
+	pack_cstr(pk, key);
+	if (id)
+		msgpack_pack_int64(pk, id);
+	else
+		msgpack_pack_nil(pk);
 }
 
 void pack_decision(msgpack_packer *pk, const struct decision *d, int summary)
 {
-	msgpack_pack_map(pk, 5 + (size_t)(summary ? D_COUNT - 4 : D_COUNT));
+	msgpack_pack_map(pk, 8 + (size_t)(summary ? D_COUNT - LONG_TEXTS : D_COUNT));
 	pack_cstr(pk, "ref");
 	pack_str(pk, d->ref);
 	pack_cstr(pk, "state");
@@ -79,11 +90,10 @@ void pack_decision(msgpack_packer *pk, const struct decision *d, int summary)
 		msgpack_pack_int64(pk, d->cost_pence);
 	else
 		msgpack_pack_nil(pk);
-	pack_cstr(pk, "item");
-	if (d->item)
-		msgpack_pack_int64(pk, d->item);
-	else
-		msgpack_pack_nil(pk);
+	pack_id_or_nil(pk, "item", d->item);
+	pack_id_or_nil(pk, "position", d->position);
+	pack_id_or_nil(pk, "source", d->source);
+	pack_id_or_nil(pk, "source_line", d->source_line);
 	for (int i = 0; i < D_COUNT; i++) {
 		if (summary && long_text(i))
 			continue;
@@ -189,13 +199,29 @@ void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t s
 		if (!(fields & BIT(f)))
 			continue;
 		pack_cstr(pk, request_field_name(f));
-		if (request_field_is_int(f))
+		switch (request_field_value(f)) {
+		case RV_INT:
 			msgpack_pack_int64(pk, req->n[f]);
-		else
+			break;
+		case RV_BOOL:
+			if (req->n[f])
+				msgpack_pack_true(pk);
+			else
+				msgpack_pack_false(pk);
+			break;
+		case RV_RAW:
+			pack_raw(pk, req->s[f].ptr, req->s[f].len);
+			break;
+		case RV_STR:
 			pack_str(pk, req->s[f]);
+			break;
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		pack_cstr(pk, more[i].key);
-		pack_str(pk, more[i].value);
+		if (more[i].value.ptr || !more[i].is_int)
+			pack_str(pk, more[i].value);
+		else
+			msgpack_pack_int64(pk, more[i].n);
 	}
 }

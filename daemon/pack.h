@@ -49,7 +49,9 @@ void pack_reminder(msgpack_packer *pk, const struct reminder *r);
 /* A pair an event's data holds besides the request's own fields (a defaulted date). */
 struct pack_pair {
 	const char *key;
-	struct str value;
+	struct str value; /* nil with is_int: the integer n */
+	int64_t n;
+	int is_int;
 };
 
 /*

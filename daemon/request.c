@@ -18,6 +18,8 @@ enum kind {
 	K_DATE, /* YYYY-MM-DD */
 	K_TIME, /* YYYY-MM-DDTHH:MM[:SS] with Z, an offset or nothing (office time) */
 	K_ENUM,
+	K_BOOL,  /* true or false */
+	K_ARRAY, /* an array, kept as its msgpack bytes for the handler to read */
 };
 
 static const struct {
@@ -66,6 +68,22 @@ static const struct {
 	[F_STATUS] = {"status", K_ENUM, proto_reminder_statuses},
 	[F_KIND] = {"kind", K_ENUM, proto_reminder_kinds},
 	[F_WITHIN] = {"within", K_INT, NULL},
+	[F_WITHHELD] = {"withheld", K_LINE, NULL},
+	[F_PUBLIC_TEXT] = {"public_text", K_TEXT, NULL},
+	[F_PUBLIC_JUSTIFICATION] = {"public_justification", K_TEXT, NULL},
+	[F_REFS] = {"refs", K_ARRAY, NULL},
+	[F_FILE] = {"file", K_LINE, NULL},
+	[F_SHA256] = {"sha256", K_LINE, NULL},
+	[F_DOCUMENT] = {"document", K_ENUM, proto_documents},
+	[F_MEETING_DATE] = {"meeting_date", K_DATE, NULL},
+	[F_DECISIONS] = {"decisions", K_ARRAY, NULL},
+	[F_DRY_RUN] = {"dry_run", K_BOOL, NULL},
+	[F_LINE] = {"line", K_INT, NULL},
+	[F_SOURCE] = {"source", K_INT, NULL},
+	[F_FORMAT] = {"format", K_ENUM, proto_render_formats},
+	[F_QUERY] = {"query", K_LINE, NULL},
+	[F_DECIDED_FROM] = {"decided_from", K_DATE, NULL},
+	[F_DECIDED_TO] = {"decided_to", K_DATE, NULL},
 };
 
 #define TEXT_FIELDS                                                                          \
@@ -87,7 +105,8 @@ static const struct {
 	[OP_REJECT] = {BIT(F_REF) | BIT(F_REASON) | CHANGE, BIT(F_REF) | BIT(F_REASON)},
 	[OP_WITHDRAW] = {BIT(F_REF) | BIT(F_REASON) | CHANGE, BIT(F_REF) | BIT(F_REASON)},
 	[OP_PUBLISH] = {BIT(F_REF) | BIT(F_RESTRICTION) | BIT(F_RESTRICTION_REASON) |
-				BIT(F_REVIEW_DATE) | BIT(F_PUBLISHED_ON) | CHANGE,
+				BIT(F_REVIEW_DATE) | BIT(F_PUBLISHED_ON) | BIT(F_WITHHELD) |
+				BIT(F_PUBLIC_TEXT) | BIT(F_PUBLIC_JUSTIFICATION) | CHANGE,
 			BIT(F_REF)},
 	[OP_SCHEDULE] = {BIT(F_REF) | BIT(F_ITEM) | CHANGE, BIT(F_REF) | BIT(F_ITEM)},
 	[OP_UNSCHEDULE] = {BIT(F_REF) | CHANGE, BIT(F_REF)},
@@ -113,6 +132,12 @@ static const struct {
 	[OP_ITEM_ADD] = {BIT(F_MEETING) | BIT(F_CODE) | BIT(F_SUBJECT) | BIT(F_PERIOD_START) |
 				 BIT(F_PERIOD_END) | BIT(F_FROM) | BIT(F_TO) | BIT(F_IDEM),
 			 BIT(F_MEETING) | BIT(F_CODE) | BIT(F_SUBJECT)},
+	[OP_ITEM_ORDER] = {BIT(F_ITEM) | BIT(F_REFS) | BIT(F_IDEM), BIT(F_ITEM) | BIT(F_REFS)},
+	[OP_IMPORT] = {BIT(F_FILE) | BIT(F_SHA256) | BIT(F_DOCUMENT) | BIT(F_TITLE) | BIT(F_FROM) |
+			       BIT(F_TO) | BIT(F_SUBJECT) | BIT(F_CODE) | BIT(F_MEETING_DATE) |
+			       BIT(F_PERIOD_START) | BIT(F_PERIOD_END) | BIT(F_DECISIONS) |
+			       BIT(F_DRY_RUN) | BIT(F_IDEM),
+		       BIT(F_FILE) | BIT(F_SHA256) | BIT(F_DOCUMENT) | BIT(F_DECISIONS)},
 	[OP_GET] = {BIT(F_REF), BIT(F_REF)},
 	[OP_LIST] = {BIT(F_STATE) | BIT(F_SORT) | BIT(F_LIMIT) | BIT(F_AFTER), 0},
 	[OP_HISTORY] = {BIT(F_REF), BIT(F_REF)},
@@ -122,6 +147,12 @@ static const struct {
 			  0},
 	[OP_DUE] = {BIT(F_WITHIN), 0},
 	[OP_INFO] = {0, 0},
+	[OP_RENDER] = {BIT(F_ITEM) | BIT(F_SOURCE) | BIT(F_FORMAT), 0},
+	[OP_REGISTER] = {BIT(F_LIMIT) | BIT(F_AFTER), 0},
+	[OP_SEARCH] = {BIT(F_QUERY) | BIT(F_STATE) | BIT(F_DECISION_MAKER) | BIT(F_CATEGORY) |
+			       BIT(F_DECIDED_FROM) | BIT(F_DECIDED_TO) | BIT(F_LIMIT),
+		       BIT(F_QUERY)},
+	[OP_IMPORTS] = {0, 0},
 };
 
 const char *request_field_name(int f)
@@ -129,9 +160,18 @@ const char *request_field_name(int f)
 	return f >= 0 && f < F_COUNT ? fields[f].name : "?";
 }
 
-int request_field_is_int(int f)
+enum request_value request_field_value(int f)
 {
-	return fields[f].kind == K_INT;
+	switch (fields[f].kind) {
+	case K_INT:
+		return RV_INT;
+	case K_BOOL:
+		return RV_BOOL;
+	case K_ARRAY:
+		return RV_RAW;
+	default:
+		return RV_STR;
+	}
 }
 
 static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -201,11 +241,25 @@ static int lookup_field(const struct codec_value *key)
 	return -1;
 }
 
-static int read_field(struct request *req, int f, const struct codec_value *v, char *err,
-		      size_t errlen)
+static int read_field(struct request *req, int f, const struct codec_value *v, struct str raw,
+		      char *err, size_t errlen)
 {
 	const char *name = fields[f].name;
 	enum kind kind = fields[f].kind;
+
+	if (kind == K_BOOL) {
+		if (v->type != CODEC_BOOL)
+			return fail(err, errlen, -DOCKET_EBADREQ, "'%s' must be true or false", name);
+		req->n[f] = v->u.b;
+		return 0;
+	}
+	if (kind == K_ARRAY) {
+		if (v->type != CODEC_ARRAY)
+			return fail(err, errlen, -DOCKET_EBADREQ, "'%s' must be an array", name);
+		req->s[f] = raw;
+		req->n[f] = v->u.count;
+		return 0;
+	}
 
 	if (kind == K_INT) {
 		if (v->type != CODEC_INT || v->u.i < 0)
@@ -289,6 +343,9 @@ static int check_shape(const struct request *req, uint64_t given_other, char *er
 		return fail(err, errlen, -DOCKET_EBADREQ, "'amend' needs at least one field to change");
 	if (req->op == OP_REPORT && !(req->present & BIT(F_REF)) == !(req->present & BIT(F_ITEM)))
 		return fail(err, errlen, -DOCKET_EBADREQ, "'report' needs exactly one of 'ref' and 'item'");
+	if (req->op == OP_RENDER &&
+	    !(req->present & BIT(F_ITEM)) == !(req->present & BIT(F_SOURCE)))
+		return fail(err, errlen, -DOCKET_EBADREQ, "'render' needs exactly one of 'item' and 'source'");
 	return 0;
 }
 
@@ -328,6 +385,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 			r.p = value_at;
 			codec_skip(&r);
 		}
+		struct str raw = {(const char *)value_at, (uint32_t)(r.p - value_at)};
 		int env = envelope_key(&key);
 		if (key.type != CODEC_STR) {
 			if (!bad)
@@ -364,7 +422,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 				rc = fail(err, errlen, -DOCKET_EBADREQ, "key '%s' appears twice",
 					  fields[f].name);
 				bad = 1;
-			} else if ((rc = read_field(req, f, &val, err, errlen)) < 0) {
+			} else if ((rc = read_field(req, f, &val, raw, err, errlen)) < 0) {
 				bad = 1;
 			} else {
 				given |= BIT(f);
@@ -396,5 +454,46 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 	} else {
 		req->body[0] = (struct str){start, (uint32_t)(end - start)};
 	}
+	return 0;
+}
+
+int request_decode_entry(struct request *e, struct str raw, uint64_t allowed, uint64_t required,
+			 char *err, size_t errlen)
+{
+	memset(e, 0, offsetof(struct request, refs));
+	e->op = -1;
+	struct codec_reader r;
+	struct codec_value map, key, val;
+	codec_reader_init(&r, raw.ptr, raw.len);
+	codec_read(&r, &map);
+	if (map.type != CODEC_MAP)
+		return fail(err, errlen, -DOCKET_EBADREQ, "each entry must be a map");
+	for (uint32_t i = 0; i < map.u.count; i++) {
+		codec_read(&r, &key);
+		const uint8_t *value_at = r.p;
+		codec_read(&r, &val);
+		if (val.type == CODEC_ARRAY || val.type == CODEC_MAP) {
+			r.p = value_at;
+			codec_skip(&r);
+		}
+		struct str v = {(const char *)value_at, (uint32_t)(r.p - value_at)};
+		if (key.type != CODEC_STR)
+			return fail(err, errlen, -DOCKET_EBADREQ, "keys must be strings");
+		int f = lookup_field(&key);
+		if (f < 0 || !(allowed & BIT(f)))
+			return fail(err, errlen, -DOCKET_EBADREQ, "unknown key '%.*s'",
+				    (int)(key.u.s.len > 64 ? 64 : key.u.s.len), key.u.s.ptr);
+		if (e->present & BIT(f))
+			return fail(err, errlen, -DOCKET_EBADREQ, "key '%s' appears twice",
+				    fields[f].name);
+		int rc = read_field(e, f, &val, v, err, errlen);
+		if (rc < 0)
+			return rc;
+		e->present |= BIT(f);
+	}
+	uint64_t missing = required & ~e->present;
+	if (missing)
+		return fail(err, errlen, -DOCKET_EBADREQ, "needs '%s'",
+			    fields[__builtin_ctzll(missing)].name);
 	return 0;
 }

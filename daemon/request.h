@@ -55,6 +55,22 @@ enum field {
 	F_STATUS,
 	F_KIND,
 	F_WITHIN,
+	F_WITHHELD,
+	F_PUBLIC_TEXT,
+	F_PUBLIC_JUSTIFICATION,
+	F_REFS,
+	F_FILE,
+	F_SHA256,
+	F_DOCUMENT,
+	F_MEETING_DATE,
+	F_DECISIONS,
+	F_DRY_RUN,
+	F_LINE,
+	F_SOURCE,
+	F_FORMAT,
+	F_QUERY,
+	F_DECIDED_FROM,
+	F_DECIDED_TO,
 	F_COUNT
 };
 
@@ -73,8 +89,9 @@ struct request {
 /* Wire name of a field. */
 const char *request_field_name(int f);
 
-/* True when the field holds an integer (cost_pence, item, meeting...). */
-int request_field_is_int(int f);
+/* How a field's value is held: s[f] text, n[f] integer or boolean, or s[f] raw msgpack (an array). */
+enum request_value { RV_STR, RV_INT, RV_BOOL, RV_RAW };
+enum request_value request_field_value(int f);
 
 /*
  * Decode the len bytes at buf into req, which points into buf afterwards.
@@ -83,5 +100,14 @@ int request_field_is_int(int f);
  * request's reply can echo it.
  */
 int request_decode(struct request *req, const void *buf, size_t len, char *err, size_t errlen);
+
+/*
+ * Decode one map inside an array field (an import's decision) into e, with
+ * the same field rules, allowing the fields in allowed and needing those
+ * in required. raw is a map request_decode has already validated. Returns
+ * 0 or -DOCKET_EBADREQ / -DOCKET_ETOOLARGE with a message in err.
+ */
+int request_decode_entry(struct request *e, struct str raw, uint64_t allowed, uint64_t required,
+			 char *err, size_t errlen);
 
 #endif

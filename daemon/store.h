@@ -37,6 +37,9 @@ enum decision_col {
 	D_NOTED_ON,
 	D_RECOMMENDED_ON,
 	D_RESPONDED_ON,
+	D_WITHHELD,
+	D_PUBLIC_TEXT,
+	D_PUBLIC_JUSTIFICATION,
 	D_COUNT
 };
 
@@ -48,6 +51,9 @@ struct decision {
 	int64_t version;
 	int64_t cost_pence;  /* -1: none */
 	int64_t item;        /* 0: none */
+	int64_t position;    /* its place on the item, from 1; 0: none */
+	int64_t source;      /* the imported document it came from; 0: none */
+	int64_t source_line; /* its line in that document */
 	struct str col[D_COUNT];
 };
 
@@ -94,7 +100,7 @@ struct event {
 struct store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 2
+#define STORE_SCHEMA_VERSION 3
 
 struct tz;
 
@@ -204,6 +210,54 @@ typedef int (*store_meeting_fn)(void *ctx, const struct meeting *m);
 typedef int (*store_item_fn)(void *ctx, const struct item *it);
 int store_meeting_list(struct store *s, store_meeting_fn fn, void *ctx);
 int store_meeting_items(struct store *s, int64_t meeting, store_item_fn fn, void *ctx);
+
+/* An imported document: the file it came from and the header it gave. */
+struct source {
+	int64_t id;
+	struct str file, sha256, document, title, from, to, subject;
+	int64_t item;        /* the item it reported, 0: none */
+	struct str imported_at, actor;
+	int64_t decisions;   /* how many decisions came from it (read only) */
+};
+
+/* Item order: the position after the last decision on item; set a decision's position. */
+int store_item_next_position(struct store *s, int64_t item, int64_t *pos);
+int store_decision_set_position(struct store *s, struct str ref, int64_t pos);
+
+/* The first meeting of panel starting in [from, to) (UTC times): 0, -DOCKET_ENOTFOUND or -DOCKET_ESTORAGE. */
+int store_meeting_on(struct store *s, struct str panel, struct str from, struct str to,
+		     struct arena *a, struct meeting *m);
+/* meeting's item coded code (ASCII case aside): 0, -DOCKET_ENOTFOUND or -DOCKET_ESTORAGE. */
+int store_item_by_code(struct store *s, int64_t meeting, struct str code, struct arena *a,
+		       struct item *it);
+
+/* Imported documents: get by id or by SHA-256 (0, -DOCKET_ENOTFOUND, -DOCKET_ESTORAGE). */
+int store_source_get(struct store *s, int64_t id, struct arena *a, struct source *src);
+int store_source_by_sha(struct store *s, struct str sha256, struct arena *a, struct source *src);
+int store_source_insert(struct store *s, struct source *src); /* sets src->id */
+typedef int (*store_source_fn)(void *ctx, const struct source *src);
+int store_source_list(struct store *s, store_source_fn fn, void *ctx);
+/* The decisions that came from source, in the document's order. */
+int store_source_decisions(struct store *s, int64_t source, store_decision_fn fn, void *ctx);
+
+/* Decisions the public register shows (published and later), after a ref_key, by ref. */
+int store_register(struct store *s, struct str after_key, int64_t limit, store_decision_fn fn,
+		   void *ctx);
+
+/* One search hit; snippet marks matches with U+0002 and U+0003. */
+struct search_hit {
+	struct str ref, title, state, decision_maker, category, decided_on, snippet;
+	double score; /* bm25: lower is better */
+};
+/* A search: an FTS5 query and filters, each nil when not given. */
+struct search_query {
+	struct str match, state, decision_maker, category, from, to;
+	int64_t limit;
+};
+typedef int (*store_hit_fn)(void *ctx, const struct search_hit *h);
+/* Returns 0, -DOCKET_EBADREQ for a query FTS5 cannot read (message in err), or -DOCKET_ESTORAGE. */
+int store_search(struct store *s, const struct search_query *q, store_hit_fn fn, void *ctx,
+		 char *err, size_t errlen);
 
 /* Reminders. Each returns 0 or -DOCKET_ESTORAGE unless it says otherwise. */
 int store_reminder_insert(struct store *s, struct reminder *r); /* sets r->id */

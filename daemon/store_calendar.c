@@ -164,3 +164,26 @@ int store_meeting_items(struct store *s, int64_t meeting, store_item_fn fn, void
 	store_reset(q);
 	return ret;
 }
+
+int store_meeting_on(struct store *s, struct str panel, struct str from, struct str to,
+		     struct arena *a, struct meeting *m)
+{
+	sqlite3_stmt *q = s->stmt[S_MEETING_ON];
+	store_bind_str(q, 1, panel);
+	store_bind_str(q, 2, from);
+	store_bind_str(q, 3, to);
+	return one_meeting(q, a, m);
+}
+
+int store_item_by_code(struct store *s, int64_t meeting, struct str code, struct arena *a,
+		       struct item *it)
+{
+	sqlite3_stmt *q = s->stmt[S_ITEM_BY_CODE];
+	sqlite3_bind_int64(q, 1, meeting);
+	store_bind_str(q, 2, code);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		read_item(q, a, it);
+	store_reset(q);
+	return rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
+}

@@ -16,8 +16,11 @@ static int read_row(sqlite3_stmt *q, struct arena *a, struct decision *d)
 	d->version = sqlite3_column_int64(q, 2);
 	d->cost_pence = sqlite3_column_type(q, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(q, 3);
 	d->item = sqlite3_column_int64(q, 4);
+	d->position = sqlite3_column_int64(q, 5);
+	d->source = sqlite3_column_int64(q, 6);
+	d->source_line = sqlite3_column_int64(q, 7);
 	for (int i = 0; i < D_COUNT; i++)
-		d->col[i] = store_column_str(q, 5 + i, a);
+		d->col[i] = store_column_str(q, DECISION_TEXT_BIND - 1 + i, a);
 	/* A state this build does not know means the file was edited by hand. */
 	return d->state > ST_NONE && d->ref.ptr ? 0 : -DOCKET_ESTORAGE;
 }
@@ -31,8 +34,14 @@ static void bind_row(sqlite3_stmt *q, const struct decision *d)
 		sqlite3_bind_int64(q, 4, d->cost_pence);
 	if (d->item)
 		sqlite3_bind_int64(q, 5, d->item);
+	if (d->position)
+		sqlite3_bind_int64(q, 6, d->position);
+	if (d->source) {
+		sqlite3_bind_int64(q, 7, d->source);
+		sqlite3_bind_int64(q, 8, d->source_line);
+	}
 	for (int i = 0; i < D_COUNT; i++)
-		store_bind_str(q, 6 + i, d->col[i]);
+		store_bind_str(q, DECISION_TEXT_BIND + i, d->col[i]);
 }
 
 int decision_restricted(const struct decision *d)
@@ -62,7 +71,7 @@ int store_decision_insert(struct store *s, const struct decision *d)
 	sqlite3_stmt *q = s->stmt[S_DECISION_INSERT];
 	unsigned char key[REF_KEY_MAX];
 	bind_row(q, d);
-	sqlite3_bind_blob(q, 6 + D_COUNT, key, (int)store_ref_key(d->ref, key), SQLITE_STATIC);
+	sqlite3_bind_blob(q, DECISION_TEXT_BIND + D_COUNT, key, (int)store_ref_key(d->ref, key), SQLITE_STATIC);
 	return store_exec(s, S_DECISION_INSERT);
 }
 
@@ -156,4 +165,40 @@ int store_decision_history(struct store *s, struct str ref, store_event_fn fn, v
 		ret = -DOCKET_ESTORAGE;
 	store_reset(q);
 	return ret;
+}
+
+int store_item_next_position(struct store *s, int64_t item, int64_t *pos)
+{
+	sqlite3_stmt *q = s->stmt[S_ITEM_NEXT_POSITION];
+	sqlite3_bind_int64(q, 1, item);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*pos = sqlite3_column_int64(q, 0);
+	store_reset(q);
+	return rc == SQLITE_ROW ? 0 : -DOCKET_ESTORAGE;
+}
+
+int store_decision_set_position(struct store *s, struct str ref, int64_t pos)
+{
+	sqlite3_stmt *q = s->stmt[S_DECISION_POSITION];
+	store_bind_str(q, 1, ref);
+	sqlite3_bind_int64(q, 2, pos);
+	return store_exec(s, S_DECISION_POSITION);
+}
+
+int store_source_decisions(struct store *s, int64_t source, store_decision_fn fn, void *ctx)
+{
+	sqlite3_stmt *q = s->stmt[S_SOURCE_DECISIONS];
+	sqlite3_bind_int64(q, 1, source);
+	return each_row(q, fn, ctx);
+}
+
+int store_register(struct store *s, struct str after_key, int64_t limit, store_decision_fn fn,
+		   void *ctx)
+{
+	sqlite3_stmt *q = s->stmt[S_REGISTER];
+	sqlite3_bind_blob(q, 2, after_key.ptr ? after_key.ptr : "", (int)after_key.len,
+			  SQLITE_STATIC);
+	sqlite3_bind_int64(q, 3, limit);
+	return each_row(q, fn, ctx);
 }

@@ -46,8 +46,22 @@ enum stmt {
 	S_REMINDER_NEXT,
 	S_REMINDER_LIST,
 	S_REMINDER_TARGETS,
+	S_ITEM_NEXT_POSITION,
+	S_DECISION_POSITION,
+	S_MEETING_ON,
+	S_ITEM_BY_CODE,
+	S_SOURCE_BY_SHA,
+	S_SOURCE_GET,
+	S_SOURCE_INSERT,
+	S_SOURCE_LIST,
+	S_SOURCE_DECISIONS,
+	S_REGISTER,
+	S_SEARCH,
 	S_COUNT
 };
+
+/* The first bind parameter of the text columns in the insert and update statements. */
+#define DECISION_TEXT_BIND 9
 
 struct store {
 	sqlite3 *db;

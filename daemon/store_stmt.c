@@ -33,11 +33,19 @@ const char *const decision_col_names[D_COUNT] = {
 	[D_NOTED_ON] = "noted_on",
 	[D_RECOMMENDED_ON] = "recommended_on",
 	[D_RESPONDED_ON] = "responded_on",
+	[D_WITHHELD] = "withheld",
+	[D_PUBLIC_TEXT] = "public_text",
+	[D_PUBLIC_JUSTIFICATION] = "public_justification",
 };
 
-#define DECISION_COLS "ref, state, version, cost_pence, item"
+#define DECISION_COLS "ref, state, version, cost_pence, item, position, source, source_line"
 #define MEETING_COLS "id, panel, starts_at, venue, status, version"
 #define ITEM_COLS "id, meeting, code, subject, period_start, period_end, from_text, to_text"
+/* The states the public register shows, and search finds: published and after. */
+#define REGISTER_STATES "'published', 'scheduled', 'reported', 'noted', 'response_due', 'responded'"
+#define SOURCE_COLS                                                                          \
+	"id, file, sha256, document, title, from_text, to_text, subject, item, imported_at, actor, " \
+	"(SELECT count(*) FROM decisions WHERE source = sources.id)"
 #define REMINDER_COLS "id, kind, meeting, ref, days, target_at, due_at, status, seq, settled_at"
 /*
  * Decisions not yet decided sort after every date. No index serves this
@@ -94,6 +102,29 @@ static const char *const fixed_sql[S_COUNT] = {
 	[S_MEETING_ITEMS] = "SELECT " ITEM_COLS " FROM items WHERE meeting = ?1 ORDER BY id",
 	[S_ITEM_CODE] = "SELECT count(*) FROM items"
 			" WHERE meeting = ?1 AND trim(code) = trim(?2) COLLATE NOCASE",
+	[S_ITEM_NEXT_POSITION] = "SELECT coalesce(max(position), 0) + 1 FROM decisions WHERE item = ?1",
+	[S_DECISION_POSITION] = "UPDATE decisions SET position = ?2 WHERE ref = ?1",
+	[S_MEETING_ON] = "SELECT " MEETING_COLS " FROM meetings"
+			 " WHERE panel = ?1 AND starts_at >= ?2 AND starts_at < ?3 ORDER BY id LIMIT 1",
+	[S_ITEM_BY_CODE] = "SELECT " ITEM_COLS " FROM items"
+			   " WHERE meeting = ?1 AND trim(code) = trim(?2) COLLATE NOCASE LIMIT 1",
+	[S_SOURCE_BY_SHA] = "SELECT " SOURCE_COLS " FROM sources WHERE sha256 = ?1",
+	[S_SOURCE_GET] = "SELECT " SOURCE_COLS " FROM sources WHERE id = ?1",
+	[S_SOURCE_INSERT] = "INSERT INTO sources (file, sha256, document, title, from_text, to_text,"
+			    " subject, item, imported_at, actor)"
+			    " VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+	[S_SOURCE_LIST] = "SELECT " SOURCE_COLS " FROM sources ORDER BY id",
+	/* bm25 ranks lower as better; a title match counts ten times a match in the text. */
+	[S_SEARCH] = "SELECT d.ref, d.title, d.state, d.decision_maker, d.category, d.decided_on,"
+		     " bm25(search, 10.0, 1.0, 1.0) AS score,"
+		     " snippet(search, -1, char(2), char(3), '…', 24)"
+		     " FROM search JOIN search_refs r ON r.id = search.rowid"
+		     " JOIN decisions d ON d.ref = r.ref"
+		     " WHERE search MATCH ?1 AND d.state IN (" REGISTER_STATES ")"
+		     " AND (?2 IS NULL OR d.state = ?2)"
+		     " AND (?3 IS NULL OR d.decision_maker = ?3) AND (?4 IS NULL OR d.category = ?4)"
+		     " AND (?5 IS NULL OR d.decided_on >= ?5) AND (?6 IS NULL OR d.decided_on <= ?6)"
+		     " ORDER BY score, d.ref_key LIMIT ?7",
 };
 
 /* What follows "SELECT <decision columns> FROM decisions" in each query over decisions. */
@@ -105,7 +136,7 @@ static const char *const decision_where[S_COUNT] = {
 			   " ORDER BY " DECIDED_KEY ", ref_key LIMIT ?3",
 	[S_LIST_DECIDED_STATE] = " WHERE state = ?1 AND (" DECIDED_KEY ", ref_key) > (?4, ?2)"
 				 " ORDER BY " DECIDED_KEY ", ref_key LIMIT ?3",
-	[S_ITEM_DECISIONS] = " WHERE item = ?1 ORDER BY endorsed_at, ref_key",
+	[S_ITEM_DECISIONS] = " WHERE item = ?1 ORDER BY position, endorsed_at, ref_key",
 	[S_DECISION_CANDIDATES] = " WHERE state IN ('endorsed', 'published')"
 				  " AND (decided_on BETWEEN ?1 AND ?2 OR published_on BETWEEN ?1 AND ?2)"
 				  " ORDER BY ref_key",
@@ -113,6 +144,9 @@ static const char *const decision_where[S_COUNT] = {
 				 " ORDER BY response_due, ref_key",
 	[S_DECISION_REVIEWS] = " WHERE restriction <> 'none' AND review_date <= ?1"
 			       " ORDER BY review_date, ref_key",
+	[S_SOURCE_DECISIONS] = " WHERE source = ?1 ORDER BY source_line, ref_key",
+	[S_REGISTER] = " WHERE ref_key > ?2 AND state IN (" REGISTER_STATES ")"
+		       " ORDER BY ref_key LIMIT ?3",
 };
 
 /* Append printf output to buf at *used; -1 when it does not fit. */
@@ -144,18 +178,20 @@ static int decision_sql(enum stmt st, char *buf, size_t cap)
 		rc |= append(buf, cap, &used, "INSERT INTO decisions (" DECISION_COLS "%s", "", 0);
 		for (int i = 0; i < D_COUNT; i++)
 			rc |= append(buf, cap, &used, ", %s", decision_col_names[i], 0);
-		rc |= append(buf, cap, &used, "%s", ", ref_key) VALUES (?1, ?2, ?3, ?4, ?5", 0);
+		rc |= append(buf, cap, &used, "%s",
+			     ", ref_key) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8", 0);
 		for (int i = 0; i <= D_COUNT; i++)
-			rc |= append(buf, cap, &used, "%s?%d", ", ", 6 + i);
+			rc |= append(buf, cap, &used, "%s?%d", ", ", DECISION_TEXT_BIND + i);
 		rc |= append(buf, cap, &used, "%s", ")", 0);
 		break;
 	case S_DECISION_UPDATE:
 		rc |= append(buf, cap, &used, "%s",
 			     "UPDATE decisions SET state = ?2, version = ?3, cost_pence = ?4,"
-			     " item = ?5",
+			     " item = ?5, position = ?6, source = ?7, source_line = ?8",
 			     0);
 		for (int i = 0; i < D_COUNT; i++)
-			rc |= append(buf, cap, &used, ", %s = ?%d", decision_col_names[i], 6 + i);
+			rc |= append(buf, cap, &used, ", %s = ?%d", decision_col_names[i],
+				     DECISION_TEXT_BIND + i);
 		rc |= append(buf, cap, &used, "%s", " WHERE ref = ?1", 0);
 		break;
 	default:
@@ -166,7 +202,7 @@ static int decision_sql(enum stmt st, char *buf, size_t cap)
 
 int store_prepare_all(struct store *s, char *err, size_t errlen)
 {
-	char buf[4096];
+	char buf[8192];
 	for (int i = 0; i < S_COUNT; i++) {
 		const char *sql = fixed_sql[i];
 		if (!sql) {

@@ -8,8 +8,9 @@ static const char *const ops[OP_COUNT + 1] = {
 	"publish", "schedule", "unschedule", "report", "note", "recommend",
 	"respond", "lift_restriction", "set_response_due", "set_review_date",
 	"meeting_add", "meeting_move", "meeting_postpone", "meeting_cancel",
-	"meeting_held", "item_add", "get", "list", "history", "meetings", "agenda",
-	"reminders", "due", "info", NULL,
+	"meeting_held", "item_add", "item_order", "import", "get", "list", "history",
+	"meetings", "agenda", "reminders", "due", "info", "render", "register", "search",
+	"imports", NULL,
 };
 
 const char *const proto_states[ST_COUNT + 1] = {
@@ -42,6 +43,10 @@ const char *const proto_reminder_kinds[] = {"meeting", "response", "review", NUL
 const char *const proto_reminder_statuses[] = {"pending", "fired", "missed", "cancelled", NULL};
 
 const char *const proto_list_sorts[] = {"ref", "decided", NULL};
+
+const char *const proto_documents[] = {"report", "register", NULL};
+
+const char *const proto_render_formats[] = {"text", "markdown", "html", NULL};
 
 int proto_enum_lookup(const char *const *list, const char *name, uint32_t len)
 {

@@ -6,7 +6,7 @@
 
 #define PROTO_VERSION 1
 /* Revision of version 1 this build speaks (PROTOCOL.md section 11). */
-#define PROTO_REVISION 2
+#define PROTO_REVISION 3
 
 /* Largest request docketd answers; larger ones get too_large. */
 #define PROTO_MAX_REQUEST (1024 * 1024)
@@ -38,6 +38,8 @@ enum proto_op {
 	OP_MEETING_CANCEL,
 	OP_MEETING_HELD,
 	OP_ITEM_ADD,
+	OP_ITEM_ORDER,
+	OP_IMPORT,
 	OP_GET,
 	OP_LIST,
 	OP_HISTORY,
@@ -46,11 +48,16 @@ enum proto_op {
 	OP_REMINDERS,
 	OP_DUE,
 	OP_INFO,
+	OP_RENDER,
+	OP_REGISTER,
+	OP_SEARCH,
+	OP_IMPORTS,
 	OP_COUNT
 };
 #define PROTO_FSM_OPS (OP_SET_REVIEW_DATE + 1)
-/* Commands from OP_MEETING_ADD to OP_ITEM_ADD are the panel calendar's; the rest are queries. */
+/* Commands from OP_MEETING_ADD to OP_ITEM_ADD are the panel calendar's (meeting statuses). */
 #define PROTO_CALENDAR_OPS (OP_ITEM_ADD + 1)
+/* item_order and import change things too; the ops after OP_IMPORT are queries. */
 
 enum proto_state {
 	ST_NONE, /* the decision does not exist yet */
@@ -106,6 +113,8 @@ extern const char *const proto_meeting_statuses[];
 extern const char *const proto_reminder_kinds[];    /* meeting, response, review */
 extern const char *const proto_reminder_statuses[]; /* pending, fired, missed, cancelled */
 extern const char *const proto_list_sorts[];        /* ref, decided */
+extern const char *const proto_documents[];         /* report, register: what import reads */
+extern const char *const proto_render_formats[];    /* text, markdown, html */
 /* Every state by ST_* index; proto_states + 1 are those a decision can be in. */
 extern const char *const proto_states[];
 

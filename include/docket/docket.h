@@ -56,6 +56,19 @@ void docket_request_destroy(docket_request **r);
  */
 int docket_request_set_str(docket_request *r, const char *key, const char *value);
 int docket_request_set_int(docket_request *r, const char *key, int64_t value);
+/* Set key to true (value non-zero) or false. Returns as docket_request_set_str. */
+int docket_request_set_bool(docket_request *r, const char *key, int value);
+
+/*
+ * Arrays: append a string, or a map, to the array under key (an empty
+ * array is made the first time; a key holding something else becomes an
+ * array). A map appended is returned in *entry: fill it with the
+ * docket_request_set_* calls (not with keys "v", "op" or "id"); it is
+ * owned by r and freed with it, so never destroy it yourself.
+ * Returns 0, -DOCKET_EINVAL (NULL argument or envelope key) or -DOCKET_ENOMEM.
+ */
+int docket_request_append_str(docket_request *r, const char *key, const char *value);
+int docket_request_append_map(docket_request *r, const char *key, docket_request **entry);
 
 /* ---- the command connection ---- */
 

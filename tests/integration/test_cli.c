@@ -186,7 +186,9 @@ static void test_cli_lifecycle_to_responded(void **state)
 	H_ASSERT_STR(h_jstr(j, "decision.endorsed_by"), "office");
 	json_decref(j);
 	j = json_cli(d, &next, "publish", ref, "--restriction", "part", "--restriction-reason",
-	             "Commercially sensitive", "--review-date", "2030-04-01", NULL);
+	             "Commercially sensitive", "--review-date", "2030-04-01", "--withheld",
+	             "the supplier", "--public-text", "The Commissioner has endorsed a roll out.",
+	             NULL);
 	assert_decision(j, ref, "published", 4);
 	H_ASSERT_STR(h_jstr(j, "decision.restriction"), "part");
 	H_ASSERT_STR(h_jstr(j, "decision.review_date"), "2030-04-01");
@@ -474,11 +476,11 @@ static void test_cli_calendar(void **state)
 	const char *today = h_jstr(j, "today");
 	assert_non_null(today);
 	days_after(today, 10, review, sizeof review);
-	assert_int_equal(h_jint(j, "revision"), 2);
+	assert_int_equal(h_jint(j, "revision"), 3);
 	json_decref(j);
 	out = text_cli(d, "info", NULL);
 	H_ASSERT_CONTAINS(out, "Europe/London");
-	H_ASSERT_CONTAINS(out, "revision 2");
+	H_ASSERT_CONTAINS(out, "revision 3");
 	H_ASSERT_CONTAINS(out, "28 days");
 	H_ASSERT_CONTAINS(out, "21, 7 and 1 days before");
 	H_ASSERT_CONTAINS(out, "09:00");
@@ -513,7 +515,8 @@ static void test_cli_calendar(void **state)
 			j = json_cli(d, &next, "publish", ds[i].ref, "--published-on",
 			             ds[i].published, "--restriction", "part",
 			             "--restriction-reason", "Commercially sensitive", "--review-date",
-			             "2015-12-31", NULL);
+			             "2015-12-31", "--withheld", "the value", "--public-text", "t",
+			             NULL);
 		else
 			j = json_cli(d, &next, "publish", ds[i].ref, "--published-on",
 			             ds[i].published, NULL);
@@ -814,7 +817,8 @@ static void test_cli_help(void **state)
 	    "schedule", "unschedule", "report", "note", "recommend", "respond", "lift-restriction",
 	    "set-response-due", "set-review-date", "meeting-add", "meeting-move",
 	    "meeting-postpone", "meeting-cancel", "meeting-held", "item-add", "get", "list",
-	    "history", "meetings", "agenda", "reminders", "due", "info", "watch"};
+	    "history", "meetings", "agenda", "reminders", "due", "info", "watch", "item-order",
+	    "import", "imports", "render", "register", "search", "export"};
 	struct h_proc p;
 	char *all = text_cli(d, "--help", NULL);
 	H_ASSERT_CONTAINS(all, "--utc");
@@ -837,6 +841,14 @@ static void test_cli_help(void **state)
 	    {"reminders", "--status STATUS"},     {"reminders", "--kind KIND"},
 	    {"due", "--within DAYS"},             {"meeting-add", "office time"},
 	    {"meeting-cancel", "--reason TEXT"},  {"meeting-postpone", "--reason TEXT"},
+	    {"publish", "--withheld TEXT"},       {"publish", "--public-text-file FILE"},
+	    {"publish", "--public-justification TEXT"},
+	    {"import", "--dry-run  "},            {"render", "--format FORMAT"},
+	    {"render", "--source N"},             {"render", "--output FILE"},
+	    {"search", "--from DATE"},            {"search", "--maker MAKER"},
+	    {"search", "1 to 200"},               {"register", "--after REF"},
+	    {"export", "--html DIR"},             {"export", "--base-url URL"},
+	    {"report", "docket report render"},   {"item-add", "--from FROM"},
 	};
 	for (size_t i = 0; i < sizeof options / sizeof options[0]; i++) {
 		char *one = text_cli(d, options[i].cmd, "--help", NULL);
@@ -850,6 +862,18 @@ static void test_cli_help(void **state)
 	    (const char *const[]){"endorse", "X", "--decided-on", "2015-02-29", NULL},
 	    (const char *const[]){"set-response-due", "X", NULL},
 	    (const char *const[]){"agenda", "1", "2", NULL},
+	    (const char *const[]){"render", "1", "--source", "2", NULL},
+	    (const char *const[]){"render", NULL},
+	    (const char *const[]){"report", "render", "--format", "pdf", "1", NULL},
+	    (const char *const[]){"search", NULL},
+	    (const char *const[]){"search", "x", "--from", "2015-13-01", NULL},
+	    (const char *const[]){"import", NULL},
+	    (const char *const[]){"import", "--dry-run=yes", "f", NULL},
+	    (const char *const[]){"item-order", "1", NULL},
+	    (const char *const[]){"item-order", "x", "A", NULL},
+	    (const char *const[]){"export", NULL},
+	    (const char *const[]){"export", "--html", "d", "--csv", "f", NULL},
+	    (const char *const[]){"export", "--csv", "f", "--base-url", "example.org", NULL},
 	    (const char *const[]){"draft", "X", "--title", "t", "--text-file", "-",
 	                          "--justification-file", "-", "--maker", "pcc", "--category",
 	                          "other", NULL},

@@ -10,6 +10,7 @@
 #include <msgpack.h>
 
 #include "docket/error.h"
+#include "codec.h"
 #include "proto.h"
 #include "request.h"
 
@@ -1353,6 +1354,104 @@ static void test_business_dates(void **state)
 }
 
 /* The commands revision 2 added, and what each takes and needs. */
+/* Revision 3: booleans, arrays kept as bytes, and the maps inside import's array. */
+static void test_documents_ops(void **state)
+{
+	(void)state;
+	struct request req, e;
+	struct rq q;
+
+	/* import: dry_run is a boolean, decisions an array read entry by entry. */
+	rq_init(&q);
+	head(&q, "import");
+	kv_str(&q, "file", "register.txt");
+	kv_str(&q, "sha256", "ab");
+	kv_str(&q, "document", "register");
+	key(&q, "dry_run");
+	msgpack_pack_true(&q.pk);
+	key(&q, "decisions");
+	msgpack_pack_array(&q.pk, 2);
+	msgpack_pack_map(&q.pk, 4);
+	msgpack_pack_str_with_body(&q.pk, "line", 4);
+	msgpack_pack_int(&q.pk, 12);
+	msgpack_pack_str_with_body(&q.pk, "ref", 3);
+	msgpack_pack_str_with_body(&q.pk, " 2024/22 ", 9);
+	msgpack_pack_str_with_body(&q.pk, "title", 5);
+	msgpack_pack_str_with_body(&q.pk, "Cameras", 7);
+	msgpack_pack_str_with_body(&q.pk, "text", 4);
+	msgpack_pack_str_with_body(&q.pk, "Approved.", 9);
+	msgpack_pack_map(&q.pk, 2);
+	msgpack_pack_str_with_body(&q.pk, "line", 4);
+	msgpack_pack_int(&q.pk, 20);
+	msgpack_pack_str_with_body(&q.pk, "cost_pence", 10);
+	msgpack_pack_int(&q.pk, 5);
+	expect_ok(rq_decode(&q, &req));
+	assert_int_equal(req.op, OP_IMPORT);
+	assert_true(req.n[F_DRY_RUN] == 1);
+	assert_true(req.n[F_DECISIONS] == 2);
+	assert_int_equal(request_field_value(F_DECISIONS), RV_RAW);
+	assert_int_equal(request_field_value(F_DRY_RUN), RV_BOOL);
+
+	/* The first entry decodes with the field rules: the ref in canonical form. */
+	struct codec_reader r;
+	struct codec_value v;
+	codec_reader_init(&r, req.s[F_DECISIONS].ptr, req.s[F_DECISIONS].len);
+	codec_read(&r, &v);
+	const uint8_t *at = r.p;
+	codec_skip(&r);
+	struct str one = {(const char *)at, (uint32_t)(r.p - at)};
+	uint64_t allowed = BIT(F_LINE) | BIT(F_REF) | BIT(F_TITLE) | BIT(F_TEXT);
+	uint64_t required = BIT(F_LINE) | BIT(F_TITLE) | BIT(F_TEXT);
+	assert_int_equal(request_decode_entry(&e, one, allowed, required, err, sizeof err), 0);
+	expect_str(e.s[F_REF], "2024/22");
+	assert_true(e.n[F_LINE] == 12);
+	/* The second has a key entries do not take, and lacks what they need. */
+	at = r.p;
+	codec_skip(&r);
+	one = (struct str){(const char *)at, (uint32_t)(r.p - at)};
+	assert_int_equal(request_decode_entry(&e, one, allowed, required, err, sizeof err),
+	                 -DOCKET_EBADREQ);
+	expect_err_names("cost_pence");
+	assert_int_equal(request_decode_entry(&e, one, allowed | BIT(F_COST_PENCE), required, err,
+	                                      sizeof err),
+	                 -DOCKET_EBADREQ);
+	expect_err_names("title");
+	rq_free(&q);
+
+	/* Wrong types: a string for a boolean, a map for an array. */
+	rq_init(&q);
+	head(&q, "import");
+	kv_str(&q, "dry_run", "yes");
+	assert_int_equal(rq_decode(&q, &req), -DOCKET_EBADREQ);
+	expect_err_names("dry_run");
+	rq_free(&q);
+	rq_init(&q);
+	head(&q, "item_order");
+	kv_int(&q, "item", 3);
+	key(&q, "refs");
+	msgpack_pack_map(&q.pk, 0);
+	assert_int_equal(rq_decode(&q, &req), -DOCKET_EBADREQ);
+	expect_err_names("refs");
+	rq_free(&q);
+
+	/* render needs exactly one of item and source; search needs a query. */
+	expect_ok(OP_WITH("render", &req, "item=#4", "format=html"));
+	expect_bad(OP_WITH("render", &req, "format=html"), "render");
+	expect_bad(OP_WITH("render", &req, "item=#4", "source=#1"), "render");
+	expect_bad(OP_WITH("render", &req, "item=#4", "format=pdf"), "format");
+	expect_ok(OP_WITH("search", &req, "query=cameras", "decided_from=2024-01-01",
+	                  "decision_maker=pcc", "limit=#5"));
+	expect_bad(OP_WITH("search", &req, "state=published"), "query");
+	expect_bad(OP_WITH("search", &req, "query=x", "decided_to=2024-02-30"), "decided_to");
+	expect_ok(OP_WITH("register", &req, "after=2024/22", "limit=#10"));
+	expect_ok(op_with("imports", NULL, 0, &req));
+	/* publish takes the public wording. */
+	expect_ok(OP_WITH("publish", &req, "ref=2024/22", "restriction=part",
+	                  "restriction_reason=r", "review_date=2030-01-01", "withheld=the sum",
+	                  "public_text=Approved.", "public_justification=Reasons."));
+	expect_str(req.s[F_WITHHELD], "the sum");
+}
+
 static void test_new_ops(void **state)
 {
 	(void)state;
@@ -1676,6 +1775,7 @@ int main(void)
 	    cmocka_unit_test(test_ref_refused),
 	    cmocka_unit_test(test_business_dates),
 	    cmocka_unit_test(test_new_ops),
+	    cmocka_unit_test(test_documents_ops),
 	    cmocka_unit_test(test_new_enums),
 	    cmocka_unit_test(test_lines_and_text),
 	    cmocka_unit_test(test_utf8),

@@ -31,7 +31,7 @@ static struct tz *zone(void)
 }
 
 /* Version 1's nine triggers, and version 2's two on reminders (never deleted, never replaced). */
-#define STORE_TRIGGERS 11
+#define STORE_TRIGGERS 16
 
 struct fx {
 	char dir[64];
@@ -194,9 +194,10 @@ static void test_open_creates_schema(void **state)
 	char buf[64];
 	assert_int_equal(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_string_equal(raw_text(db, "PRAGMA journal_mode", buf, sizeof buf), "wal");
-	static const char *const tables[] = {"decisions", "events",      "meetings",
-	                                     "items",     "idempotency", "reminders"};
-	for (size_t i = 0; i < 6; i++) {
+	static const char *const tables[] = {"decisions", "events",    "meetings",
+	                                     "items",     "idempotency", "reminders",
+	                                     "sources",   "search_refs", "search"};
+	for (size_t i = 0; i < 9; i++) {
 		char sql[128];
 		snprintf(sql, sizeof sql,
 		         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = '%s'",
@@ -449,6 +450,9 @@ static void test_decision_round_trip(void **state)
 	    [D_NOTED_ON] = "2015-09-23",
 	    [D_RECOMMENDED_ON] = "2015-09-24",
 	    [D_RESPONDED_ON] = "2015-09-25",
+	    [D_WITHHELD] = "the contract value",
+	    [D_PUBLIC_TEXT] = "The Commissioner has endorsed body worn cameras.",
+	    [D_PUBLIC_JUSTIFICATION] = "Value for money.",
 	};
 	for (int i = 0; i < D_COUNT; i++) {
 		assert_non_null(vals[i]);
@@ -1385,8 +1389,18 @@ static void test_migrate_from_version_1(void **state)
 	open_store(f);
 	sqlite3 *db = raw(f);
 	char buf[64];
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_string_equal(raw_text(db, "PRAGMA integrity_check", buf, sizeof buf), "ok");
+	/* Version 3: every decision in the search index, those on items in their old order. */
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search"), 10);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM search_refs"), 10);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM decisions"
+	                             " WHERE (item IS NULL) <> (position IS NULL)"),
+	                 0);
+	assert_int_equal(raw_int(db, "SELECT count(*) FROM (SELECT item, position FROM decisions"
+	                             " WHERE item IS NOT NULL GROUP BY item, position"
+	                             " HAVING count(*) > 1)"),
+	                 0);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'"),
 	                 STORE_TRIGGERS);
@@ -1467,7 +1481,7 @@ static void test_migrate_from_version_1(void **state)
 	/* Opening it again migrates nothing twice. */
 	reopen_store(f);
 	db = raw(f);
-	assert_int_equal(raw_int(db, "PRAGMA user_version"), 2);
+	assert_int_equal(raw_int(db, "PRAGMA user_version"), STORE_SCHEMA_VERSION);
 	assert_int_equal(raw_int(db, "SELECT count(*) FROM reminders"), 1);
 	sqlite3_close(db);
 	expect_v1_dates(f);

@@ -1,0 +1,266 @@
+/*
+ * The import command: each document read, hashed, parsed and sent whole as
+ * one import request; and the readable list of the documents imported.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "cli.h"
+#include "import.h"
+
+/* The SHA-256 of len bytes of buf as 64 lowercase hex digits. */
+static void sha256_hex(const char *buf, size_t len, char hex[2 * crypto_hash_sha256_BYTES + 1])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	crypto_hash_sha256(h, (const unsigned char *)buf, len);
+	sodium_bin2hex(hex, 2 * crypto_hash_sha256_BYTES + 1, h, sizeof h);
+}
+
+/* The name docketd records: the path without its directories. */
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* Set key to value when there is one. Returns the library's code. */
+static int set_opt(docket_request *r, const char *key, const char *value)
+{
+	return value ? docket_request_set_str(r, key, value) : 0;
+}
+
+/* The document's header and decisions onto r, an import request. Returns the library's code. */
+static int fill(docket_request *r, const char *file, const char *sha256,
+                const struct import_doc *doc)
+{
+	int rc = 0;
+	const char *document = doc->format == IMPORT_REGISTER ? "register" : "report";
+
+	if ((rc = docket_request_set_str(r, "file", file)) < 0 ||
+	    (rc = docket_request_set_str(r, "sha256", sha256)) < 0 ||
+	    (rc = docket_request_set_str(r, "document", document)) < 0 ||
+	    (rc = set_opt(r, "title", doc->title)) < 0 ||
+	    (rc = set_opt(r, "from", doc->from)) < 0 || (rc = set_opt(r, "to", doc->to)) < 0 ||
+	    (rc = set_opt(r, "subject", doc->subject)) < 0 ||
+	    (rc = set_opt(r, "code", doc->item_code)) < 0 ||
+	    (rc = set_opt(r, "meeting_date", doc->meeting_date)) < 0 ||
+	    (rc = set_opt(r, "period_start", doc->period_start)) < 0 ||
+	    (rc = set_opt(r, "period_end", doc->period_end)) < 0)
+		return rc;
+	for (size_t i = 0; i < doc->n; i++) {
+		const struct import_decision *d = &doc->decisions[i];
+		docket_request *e = NULL;
+		if ((rc = docket_request_append_map(r, "decisions", &e)) < 0 ||
+		    (rc = docket_request_set_int(e, "line", d->line)) < 0 ||
+		    (rc = docket_request_set_str(e, "title", d->title)) < 0 ||
+		    (rc = docket_request_set_str(e, "text", d->text)) < 0 ||
+		    (rc = set_opt(e, "ref", d->ref)) < 0 ||
+		    (rc = set_opt(e, "justification", d->justification)) < 0 ||
+		    (rc = set_opt(e, "decision_maker", d->decision_maker)) < 0 ||
+		    (rc = set_opt(e, "decided_on", d->decided_on)) < 0 ||
+		    (rc = set_opt(e, "restriction_reason", d->restriction_reason)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int grow(int w, const char *s)
+{
+	int n = cli_width(s);
+	return n > w ? n : w;
+}
+
+/* "FILE: 3 created, 0 already recorded", the ids, then a line for each decision. */
+static void print_outcome(const char *path, const docket_msg *m)
+{
+	int64_t created = 0, existing = 0, v;
+	char p[48], ids[160] = "";
+	size_t n = docket_msg_count(m, "decisions"), o = 0;
+	bool dry = cli_flag(m, "dry_run");
+	int wline = 1, wref = 1, wstate = 1;
+
+	cli_num(m, "", "created", &created);
+	cli_num(m, "", "existing", &existing);
+	cli_put(path, strlen(path));
+	printf(": %" PRId64 " created, %" PRId64 " already recorded%s\n", created, existing,
+	       dry ? " (dry run: nothing recorded)" : "");
+	/* A dry run's document id is one that was never kept. */
+	if (!dry && cli_num(m, "", "source", &v))
+		o += (size_t)snprintf(ids + o, sizeof ids - o, "source %" PRId64, v);
+	if (cli_num(m, "", "meeting", &v))
+		o += (size_t)snprintf(ids + o, sizeof ids - o, "%smeeting %" PRId64, o ? ", " : "",
+		                      v);
+	if (cli_num(m, "", "item", &v))
+		snprintf(ids + o, sizeof ids - o, "%sitem %" PRId64, o ? ", " : "", v);
+	if (*ids)
+		printf("  %s\n", ids);
+	for (size_t i = 0; i < n; i++) {
+		char line[24];
+		snprintf(p, sizeof p, "decisions.%zu", i);
+		snprintf(line, sizeof line, "%" PRId64, cli_num(m, p, "line", &v) ? v : 0);
+		wline = grow(wline, line);
+		wref = grow(wref, cli_str(m, p, "ref") ? cli_str(m, p, "ref") : "?");
+		wstate = grow(wstate, cli_str(m, p, "state") ? cli_str(m, p, "state") : "?");
+	}
+	for (size_t i = 0; i < n; i++) {
+		const char *ref, *state, *result;
+		snprintf(p, sizeof p, "decisions.%zu", i);
+		ref = cli_str(m, p, "ref");
+		state = cli_str(m, p, "state");
+		result = cli_str(m, p, "result");
+		printf("  line %*" PRId64 "  ", wline, cli_num(m, p, "line", &v) ? v : 0);
+		cli_cell(ref ? ref : "?", wref + 2);
+		cli_cell(state ? state : "?", wstate + 2);
+		cli_cell(result ? result : "?", 0);
+		putchar('\n');
+	}
+}
+
+/* A later failure keeps the status of the first. */
+static void note(int *status, int rc)
+{
+	if (*status == 0)
+		*status = rc;
+}
+
+/*
+ * One file: read, hash, parse, send. Returns 0 or the file's exit status;
+ * *stop is set when the others cannot go on either (docketd unreachable,
+ * out of memory).
+ */
+static int import_one(const struct cli *cli, docket_client **c, const char *path, bool *stop)
+{
+	char *buf = NULL, sha[2 * crypto_hash_sha256_BYTES + 1];
+	size_t len = 0;
+	struct import_doc doc = {0};
+	struct import_error e = {0};
+	docket_request *r = NULL;
+	docket_msg *reply = NULL;
+	int rc, status;
+
+	if ((status = cli_read_file(cli, NULL, path, &buf, &len)) != 0) {
+		*stop = status != EX_NOINPUT && status != EX_USAGE;
+		return status;
+	}
+	sha256_hex(buf, len, sha);
+	rc = import_parse(buf, len, &doc, &e);
+	free(buf);
+	if (rc == -DOCKET_ENOMEM) {
+		*stop = true;
+		return cli_fail(cli, EX_SOFTWARE, "%s: out of memory", path);
+	}
+	if (rc < 0) {
+		if (e.line)
+			return cli_fail(cli, EX_DATAERR, "%s:%u: %s", path, e.line, e.message);
+		return cli_fail(cli, EX_DATAERR, "%s: %s", path, e.message);
+	}
+	/* The command line's part: op, dry_run, idem. */
+	if ((status = cli_request_build(cli, &r)) != 0) {
+		*stop = true;
+		goto out;
+	}
+	if ((rc = fill(r, base_name(path), sha, &doc)) < 0) {
+		*stop = true;
+		status = cli_fail(cli, EX_SOFTWARE, "%s: %s", path, docket_strerror(rc));
+		goto out;
+	}
+	if (!*c && (status = cli_connect(cli, c)) != 0) {
+		*stop = true;
+		goto out;
+	}
+	status = cli_send(cli, *c, r, path, &reply);
+	if (status == EX_UNAVAILABLE || status == EX_SOFTWARE)
+		*stop = true;
+	if (status == 0)
+		status = cli->json ? cli_print_json(reply, DOCKET_JSON_COMPACT)
+		                   : (print_outcome(path, reply), 0);
+out:
+	docket_msg_destroy(&reply);
+	docket_request_destroy(&r);
+	import_doc_free(&doc);
+	return status;
+}
+
+int cli_import(const struct cli *cli)
+{
+	docket_client *c = NULL;
+	int status = 0;
+	bool stop = false;
+
+	if (cli->nargs == 0)
+		return cli_usage_error(cli, "missing FILE");
+	if (cli->expect_version)
+		return cli_usage_error(cli, "--expect-version does not apply: import changes no "
+		                            "existing decision");
+	/* One key answers one request: with several files the second would be a conflict. */
+	if (cli->idem && cli->nargs > 1)
+		return cli_usage_error(cli, "--idem takes one FILE (each file is one request)");
+	for (size_t i = 0; i < cli->nargs; i++)
+		if (!strcmp(cli->args[i], "-"))
+			return cli_usage_error(cli, "name a file, not -: docketd records its name");
+	if (sodium_init() < 0)
+		return cli_fail(cli, EX_SOFTWARE, "libsodium cannot start");
+	for (size_t i = 0; i < cli->nargs && !stop; i++) {
+		int rc = import_one(cli, &c, cli->args[i], &stop);
+		if (rc)
+			note(&status, rc);
+		/* Each file's outcome reaches a reader as it is known. */
+		fflush(stdout);
+	}
+	docket_client_destroy(&c);
+	return status;
+}
+
+void cli_print_imports(struct cli_zone *z, const docket_msg *m)
+{
+	static const char *const heads[] = {"ID",        "FILE",     "DOCUMENT",
+	                                    "DECISIONS", "IMPORTED", "TITLE"};
+	enum { ID, FILE_, DOCUMENT, DECISIONS, IMPORTED, TITLE, COLUMNS };
+	size_t n = docket_msg_count(m, "imports");
+	int w[COLUMNS];
+	char p[48], num[2][24], at[CLI_TIME_LEN];
+	const char *cells[COLUMNS];
+
+	if (n == 0) {
+		puts("no documents imported");
+		return;
+	}
+	/* Two passes: the widths, then the lines. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < COLUMNS; k++) {
+			if (pass == 0)
+				w[k] = cli_width(heads[k]);
+			else
+				cli_cell(heads[k], k + 1 < COLUMNS ? w[k] + 2 : 0);
+		}
+		if (pass == 1)
+			putchar('\n');
+		for (size_t i = 0; i < n; i++) {
+			int64_t v;
+			snprintf(p, sizeof p, "imports.%zu", i);
+			snprintf(num[0], sizeof num[0], "%" PRId64,
+			         cli_num(m, p, "id", &v) ? v : 0);
+			snprintf(num[1], sizeof num[1], "%" PRId64,
+			         cli_num(m, p, "decisions", &v) ? v : 0);
+			cells[ID] = num[0];
+			cells[FILE_] = cli_str(m, p, "file");
+			cells[DOCUMENT] = cli_str(m, p, "document");
+			cells[DECISIONS] = num[1];
+			cells[IMPORTED] =
+			    cli_time(z, cli_str(m, p, "imported_at"), SHOW_MINUTES, at);
+			cells[TITLE] = cli_str(m, p, "title");
+			for (int k = 0; k < COLUMNS; k++) {
+				const char *s = cells[k] ? cells[k] : "-";
+				if (pass == 0)
+					w[k] = grow(w[k], s);
+				else
+					cli_cell(s, k + 1 < COLUMNS ? w[k] + 2 : 0);
+			}
+			if (pass == 1)
+				putchar('\n');
+		}
+	}
+}

@@ -1,0 +1,119 @@
+/* The search command: the public register searched, each result with its snippet. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+/* The words of the command line as one query, joined by spaces (caller frees), or NULL. */
+static char *join(const struct cli *cli)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < cli->nargs; i++)
+		len += strlen(cli->args[i]) + 1;
+	char *q = malloc(len), *o = q;
+	if (!q)
+		return NULL;
+	for (size_t i = 0; i < cli->nargs; i++)
+		o += sprintf(o, "%s%s", i ? " " : "", cli->args[i]);
+	*o = '\0';
+	return q;
+}
+
+/* Matches in bold on a terminal, as https://no-color.org/ asks unless NO_COLOR is set. */
+static bool use_bold(void)
+{
+	const char *no = getenv("NO_COLOR");
+	return isatty(STDOUT_FILENO) && !(no && *no);
+}
+
+/* The snippet on one line: its parts alternate plain text and a match, plain first. */
+static void snippet(const docket_msg *m, const char *p, bool bold)
+{
+	char path[80];
+	size_t n;
+
+	snprintf(path, sizeof path, "%s.snippet", p);
+	n = docket_msg_count(m, path);
+	fputs("  ", stdout);
+	for (size_t i = 0; i < n; i++) {
+		const char *s = NULL;
+		snprintf(path, sizeof path, "%s.snippet.%zu", p, i);
+		if (docket_msg_get_str(m, path, &s) < 0 || !s)
+			continue;
+		/* No white space at the line's start. */
+		if (i == 0)
+			s += strspn(s, " \t\r\n\v\f");
+		if (i % 2)
+			fputs(bold ? "\033[1m" : "[", stdout);
+		cli_put_line(s, strlen(s));
+		if (i % 2)
+			fputs(bold ? "\033[0m" : "]", stdout);
+	}
+	putchar('\n');
+}
+
+static void print_results(const docket_msg *m)
+{
+	size_t n = docket_msg_count(m, "results");
+	bool bold = use_bold();
+	char p[48], day[CLI_TIME_LEN];
+
+	if (n == 0) {
+		puts("No decisions match.");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(p, sizeof p, "results.%zu", i);
+		const char *ref = cli_str(m, p, "ref"), *title = cli_str(m, p, "title");
+		const char *state = cli_str(m, p, "state"),
+		           *maker = cli_str(m, p, "decision_maker");
+		if (i)
+			putchar('\n');
+		cli_put(ref ? ref : "?", ref ? strlen(ref) : 1);
+		fputs("  ", stdout);
+		cli_put_line(title ? title : "", title ? strlen(title) : 0);
+		fputs("\n  ", stdout);
+		cli_put(state ? state : "?", state ? strlen(state) : 1);
+		fputs(" · ", stdout);
+		cli_put(maker ? maker : "?", maker ? strlen(maker) : 1);
+		printf(" · %s\n", cli_day(cli_str(m, p, "decided_on"), day));
+		snippet(m, p, bold);
+	}
+}
+
+int cli_search(const struct cli *cli)
+{
+	docket_request *r = NULL;
+	docket_client *c = NULL;
+	docket_msg *reply = NULL;
+	char *query = NULL;
+	int rc, status;
+
+	if (cli->nargs == 0)
+		return cli_usage_error(cli, "missing WORDS to search for");
+	if (!(query = join(cli)))
+		return cli_fail(cli, EX_SOFTWARE, "out of memory");
+	if (!query[strspn(query, " \t\r\n\v\f")]) {
+		status = cli_usage_error(cli, "nothing to search for: the words are empty");
+		goto out;
+	}
+	if ((status = cli_request_build(cli, &r)) != 0)
+		goto out;
+	if ((rc = docket_request_set_str(r, "query", query)) < 0) {
+		status = cli_fail(cli, EX_SOFTWARE, "%s", docket_strerror(rc));
+		goto out;
+	}
+	if ((status = cli_connect(cli, &c)) != 0 || (status = cli_send(cli, c, r, NULL, &reply)))
+		goto out;
+	if (cli->json)
+		status = cli_print_json(reply, DOCKET_JSON_PRETTY);
+	else
+		print_results(reply);
+out:
+	docket_msg_destroy(&reply);
+	docket_client_destroy(&c);
+	docket_request_destroy(&r);
+	free(query);
+	return status;
+}
