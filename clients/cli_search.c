@@ -5,17 +5,38 @@
 
 #include "cli.h"
 
-/* The words of the command line as one query, joined by spaces (caller frees), or NULL. */
+/*
+ * A word FTS5 reads as it is: letters and digits (any non-ASCII byte counts
+ * as a letter), with the query syntax's own * ( ) : ^ and quotes.
+ */
+static bool plain_word(const char *w)
+{
+	if (strchr(w, '"'))
+		return true; /* the user is quoting already */
+	for (const unsigned char *p = (const unsigned char *)w; *p; p++)
+		if (!(*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 0x20) >= 'a' && (*p | 0x20) <= 'z') ||
+		      strchr("*():^_", *p)))
+			return false;
+	return true;
+}
+
+/*
+ * The words of the command line as one query, joined by spaces (caller
+ * frees), or NULL. A word with punctuation FTS5 would refuse ("body-worn",
+ * "2015/16") is quoted, so it is searched as the phrase it reads as.
+ */
 static char *join(const struct cli *cli)
 {
 	size_t len = 1;
 	for (size_t i = 0; i < cli->nargs; i++)
-		len += strlen(cli->args[i]) + 1;
+		len += strlen(cli->args[i]) + 3;
 	char *q = malloc(len), *o = q;
 	if (!q)
 		return NULL;
-	for (size_t i = 0; i < cli->nargs; i++)
-		o += sprintf(o, "%s%s", i ? " " : "", cli->args[i]);
+	for (size_t i = 0; i < cli->nargs; i++) {
+		const char *quote = plain_word(cli->args[i]) ? "" : "\"";
+		o += sprintf(o, "%s%s%s%s", i ? " " : "", quote, cli->args[i], quote);
+	}
 	*o = '\0';
 	return q;
 }
