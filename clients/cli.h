@@ -230,6 +230,20 @@ void cli_put(const char *s, size_t n);
 /* Print s (as cli_put) padded with spaces to w columns. */
 void cli_cell(const char *s, int w);
 
+/* Most columns a table has, and room for one cell a row function formats. */
+#define CLI_TABLE_COLUMNS 8
+#define CLI_CELL_LEN (CLI_TIME_LEN + 80)
+
+/*
+ * Fill cells[0..columns) with row i's text (NULL prints "-"); buf holds one
+ * formatted cell per column when a cell is not a string of the reply.
+ */
+typedef void (*cli_row_fn)(void *ctx, size_t i, const char **cells,
+                           char (*buf)[CLI_CELL_LEN]);
+
+/* Print a table: the heads, then rows rows, each column as wide as its widest cell. */
+void cli_table(const char *const *heads, int columns, size_t rows, cli_row_fn row, void *ctx);
+
 /* Print "  Label:          value" (the label padded to 16 columns); nothing for a NULL value. */
 void cli_field(const char *label, const char *value);
 

@@ -168,58 +168,51 @@ static void print_due(const docket_msg *m)
 	}
 }
 
+enum { R_ID, R_KIND, R_STATUS, R_DUE, R_DAYS, R_TARGET, R_SEQ, R_COLUMNS };
+
+struct reminders {
+	struct cli_zone *z;
+	const docket_msg *m;
+};
+
+static void reminder_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CELL_LEN])
+{
+	const struct reminders *x = ctx;
+	const docket_msg *m = x->m;
+	char p[48];
+	int64_t v;
+	snprintf(p, sizeof p, "reminders.%zu", i);
+	snprintf(buf[R_ID], CLI_CELL_LEN, "%" PRId64, cli_num(m, p, "id", &v) ? v : 0);
+	cells[R_ID] = buf[R_ID];
+	cells[R_KIND] = cli_str(m, p, "kind");
+	cells[R_STATUS] = cli_str(m, p, "status");
+	cells[R_DUE] = cli_time(x->z, cli_str(m, p, "due_at"), SHOW_MINUTES, buf[R_DUE]);
+	snprintf(buf[R_DAYS], CLI_CELL_LEN, "%" PRId64, cli_num(m, p, "days", &v) ? v : 0);
+	cells[R_DAYS] = buf[R_DAYS];
+	if (cli_num(m, p, "meeting", &v)) {
+		snprintf(buf[R_TARGET], CLI_CELL_LEN, "meeting %" PRId64, v);
+		cells[R_TARGET] = buf[R_TARGET];
+	} else {
+		cells[R_TARGET] = cli_str(m, p, "ref");
+	}
+	cells[R_SEQ] = NULL;
+	if (cli_num(m, p, "seq", &v)) {
+		snprintf(buf[R_SEQ], CLI_CELL_LEN, "%" PRId64, v);
+		cells[R_SEQ] = buf[R_SEQ];
+	}
+}
+
 static void print_reminders(struct cli_zone *z, const docket_msg *m)
 {
 	static const char *const heads[] = {"ID", "KIND", "STATUS", "DUE", "DAYS", "TARGET", "SEQ"};
-	enum { ID, KIND, STATUS, DUE, DAYS, TARGET, SEQ, COLUMNS };
 	size_t n = docket_msg_count(m, "reminders");
-	int w[COLUMNS];
-	char p[48], cells[COLUMNS][CLI_TIME_LEN + 80];
+	struct reminders x = {z, m};
 
 	if (n == 0) {
 		puts("no reminders");
 		return;
 	}
-	/* Two passes: the widths, then the lines. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (int c = 0; c < COLUMNS && pass == 0; c++)
-			w[c] = cli_width(heads[c]);
-		for (int c = 0; c < COLUMNS && pass == 1; c++)
-			cli_cell(heads[c], c + 1 < COLUMNS ? w[c] + 2 : 0);
-		if (pass == 1)
-			putchar('\n');
-		for (size_t i = 0; i < n; i++) {
-			int64_t v;
-			snprintf(p, sizeof p, "reminders.%zu", i);
-			snprintf(cells[ID], sizeof cells[ID], "%" PRId64,
-			         cli_num(m, p, "id", &v) ? v : 0);
-			const char *kind = cli_str(m, p, "kind"), *status = cli_str(m, p, "status");
-			snprintf(cells[KIND], sizeof cells[KIND], "%s", kind ? kind : "?");
-			snprintf(cells[STATUS], sizeof cells[STATUS], "%s", status ? status : "?");
-			cli_time(z, cli_str(m, p, "due_at"), SHOW_MINUTES, cells[DUE]);
-			snprintf(cells[DAYS], sizeof cells[DAYS], "%" PRId64,
-			         cli_num(m, p, "days", &v) ? v : 0);
-			const char *ref = cli_str(m, p, "ref");
-			if (cli_num(m, p, "meeting", &v))
-				snprintf(cells[TARGET], sizeof cells[TARGET], "meeting %" PRId64,
-				         v);
-			else
-				snprintf(cells[TARGET], sizeof cells[TARGET], "%s",
-				         ref ? ref : "-");
-			if (cli_num(m, p, "seq", &v))
-				snprintf(cells[SEQ], sizeof cells[SEQ], "%" PRId64, v);
-			else
-				snprintf(cells[SEQ], sizeof cells[SEQ], "-");
-			for (int c = 0; c < COLUMNS; c++) {
-				if (pass == 0)
-					grow(&w[c], cells[c]);
-				else
-					cli_cell(cells[c], c + 1 < COLUMNS ? w[c] + 2 : 0);
-			}
-			if (pass == 1)
-				putchar('\n');
-		}
-	}
+	cli_table(heads, R_COLUMNS, n, reminder_row, &x);
 	if (cli_flag(m, "more"))
 		printf("more: the list stops at %zu reminders; narrow it or raise --limit\n", n);
 }

@@ -214,53 +214,40 @@ int cli_import(const struct cli *cli)
 	return status;
 }
 
+enum { ID, FILE_, DOCUMENT, DECISIONS, IMPORTED, TITLE, COLUMNS };
+
+struct imports {
+	struct cli_zone *z;
+	const docket_msg *m;
+};
+
+static void import_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CELL_LEN])
+{
+	const struct imports *x = ctx;
+	char p[48];
+	int64_t v;
+	snprintf(p, sizeof p, "imports.%zu", i);
+	snprintf(buf[ID], CLI_CELL_LEN, "%" PRId64, cli_num(x->m, p, "id", &v) ? v : 0);
+	snprintf(buf[DECISIONS], CLI_CELL_LEN, "%" PRId64,
+	         cli_num(x->m, p, "decisions", &v) ? v : 0);
+	cells[ID] = buf[ID];
+	cells[FILE_] = cli_str(x->m, p, "file");
+	cells[DOCUMENT] = cli_str(x->m, p, "document");
+	cells[DECISIONS] = buf[DECISIONS];
+	cells[IMPORTED] = cli_time(x->z, cli_str(x->m, p, "imported_at"), SHOW_MINUTES, buf[IMPORTED]);
+	cells[TITLE] = cli_str(x->m, p, "title");
+}
+
 void cli_print_imports(struct cli_zone *z, const docket_msg *m)
 {
 	static const char *const heads[] = {"ID",        "FILE",     "DOCUMENT",
 	                                    "DECISIONS", "IMPORTED", "TITLE"};
-	enum { ID, FILE_, DOCUMENT, DECISIONS, IMPORTED, TITLE, COLUMNS };
 	size_t n = docket_msg_count(m, "imports");
-	int w[COLUMNS];
-	char p[48], num[2][24], at[CLI_TIME_LEN];
-	const char *cells[COLUMNS];
+	struct imports x = {z, m};
 
 	if (n == 0) {
 		puts("no documents imported");
 		return;
 	}
-	/* Two passes: the widths, then the lines. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (int k = 0; k < COLUMNS; k++) {
-			if (pass == 0)
-				w[k] = cli_width(heads[k]);
-			else
-				cli_cell(heads[k], k + 1 < COLUMNS ? w[k] + 2 : 0);
-		}
-		if (pass == 1)
-			putchar('\n');
-		for (size_t i = 0; i < n; i++) {
-			int64_t v;
-			snprintf(p, sizeof p, "imports.%zu", i);
-			snprintf(num[0], sizeof num[0], "%" PRId64,
-			         cli_num(m, p, "id", &v) ? v : 0);
-			snprintf(num[1], sizeof num[1], "%" PRId64,
-			         cli_num(m, p, "decisions", &v) ? v : 0);
-			cells[ID] = num[0];
-			cells[FILE_] = cli_str(m, p, "file");
-			cells[DOCUMENT] = cli_str(m, p, "document");
-			cells[DECISIONS] = num[1];
-			cells[IMPORTED] =
-			    cli_time(z, cli_str(m, p, "imported_at"), SHOW_MINUTES, at);
-			cells[TITLE] = cli_str(m, p, "title");
-			for (int k = 0; k < COLUMNS; k++) {
-				const char *s = cells[k] ? cells[k] : "-";
-				if (pass == 0)
-					w[k] = grow(w[k], s);
-				else
-					cli_cell(s, k + 1 < COLUMNS ? w[k] + 2 : 0);
-			}
-			if (pass == 1)
-				putchar('\n');
-		}
-	}
+	cli_table(heads, COLUMNS, n, import_row, &x);
 }

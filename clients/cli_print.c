@@ -112,6 +112,38 @@ void cli_cell(const char *s, int w)
 		putchar(' ');
 }
 
+void cli_table(const char *const *heads, int columns, size_t rows, cli_row_fn row, void *ctx)
+{
+	int w[CLI_TABLE_COLUMNS];
+	const char *cells[CLI_TABLE_COLUMNS];
+	char buf[CLI_TABLE_COLUMNS][CLI_CELL_LEN];
+
+	/* Two passes: the widths, then the lines. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (int k = 0; k < columns; k++) {
+			if (pass == 0)
+				w[k] = cli_width(heads[k]);
+			else
+				cli_cell(heads[k], k + 1 < columns ? w[k] + 2 : 0);
+		}
+		if (pass == 1)
+			putchar('\n');
+		for (size_t i = 0; i < rows; i++) {
+			row(ctx, i, cells, buf);
+			for (int k = 0; k < columns; k++) {
+				const char *c = cells[k] ? cells[k] : "-";
+				int cw = cli_width(c);
+				if (pass == 0 && cw > w[k])
+					w[k] = cw;
+				else if (pass == 1)
+					cli_cell(c, k + 1 < columns ? w[k] + 2 : 0);
+			}
+			if (pass == 1)
+				putchar('\n');
+		}
+	}
+}
+
 /* Pence as pounds with thousands separators: 180000000 is "£1,800,000.00". */
 static const char *money(int64_t pence, char *buf, size_t size)
 {

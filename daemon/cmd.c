@@ -155,6 +155,39 @@ void cmd_remind_ctx(struct cmd *c, struct remind_ctx *x)
 	};
 }
 
+int cmd_refs_add(struct cmd_refs *r, struct str ref)
+{
+	if (r->n == r->cap) {
+		size_t cap = r->cap ? 2 * r->cap : 16;
+		struct str *grown = arena_alloc(r->arena, cap * sizeof *grown);
+		if (!grown)
+			return -DOCKET_ENOMEM;
+		if (r->n)
+			memcpy(grown, r->ref, r->n * sizeof *grown);
+		r->ref = grown;
+		r->cap = cap;
+	}
+	char *copy = arena_strndup(r->arena, ref.ptr, ref.len);
+	if (!copy)
+		return -DOCKET_ENOMEM;
+	r->ref[r->n++] = (struct str){copy, ref.len};
+	return 0;
+}
+
+int cmd_page_add(void *ctx, const struct decision *d)
+{
+	struct cmd_page *p = ctx;
+	if (p->n == p->limit) {
+		p->more = 1;
+		return 0;
+	}
+	p->pack(p->c->out, d);
+	p->n++;
+	char *last = arena_strndup(p->c->arena, d->ref.ptr, d->ref.len);
+	p->last = (struct str){last, d->ref.len};
+	return last ? 0 : -DOCKET_ENOMEM;
+}
+
 int cmd_apply(struct cmd *c)
 {
 	int op = c->req->op;

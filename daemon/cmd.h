@@ -83,6 +83,30 @@ int cmd_date_arg(struct cmd *c, int f, const char *key, int64_t dflt, int not_fu
 struct remind_ctx;
 void cmd_remind_ctx(struct cmd *c, struct remind_ctx *x);
 
+/* References gathered from a store query, copied into an arena (the batch's). */
+struct cmd_refs {
+	struct arena *arena;
+	struct str *ref;
+	size_t n, cap;
+};
+/* Append a copy of ref. Returns 0 or -DOCKET_ENOMEM. */
+int cmd_refs_add(struct cmd_refs *r, struct str ref);
+
+/*
+ * A page of decisions written into the reply as a store query finds them:
+ * give the query limit + 1, so that one row past the page says whether
+ * there is another (more), and last is where the next page starts.
+ */
+struct cmd_page {
+	struct cmd *c;
+	void (*pack)(msgpack_packer *pk, const struct decision *d);
+	int64_t limit;
+	uint32_t n;
+	struct str last;
+	int more;
+};
+int cmd_page_add(void *ctx, const struct decision *d); /* a store_decision_fn */
+
 /* Handlers: apply c->req and write the reply pairs. 0 or a negative code. */
 int handle_decision(struct cmd *c);
 int handle_calendar(struct cmd *c);

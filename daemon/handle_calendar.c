@@ -234,30 +234,9 @@ int handle_calendar(struct cmd *c)
 	}
 }
 
-struct order {
-	struct cmd *c;
-	struct str *ref;
-	size_t n, cap;
-};
-
 static int order_add(void *ctx, const struct decision *d)
 {
-	struct order *o = ctx;
-	if (o->n == o->cap) {
-		size_t cap = o->cap ? 2 * o->cap : 16;
-		struct str *grown = arena_alloc(o->c->arena, cap * sizeof *grown);
-		if (!grown)
-			return -DOCKET_ENOMEM;
-		if (o->n)
-			memcpy(grown, o->ref, o->n * sizeof *grown);
-		o->ref = grown;
-		o->cap = cap;
-	}
-	char *copy = arena_strndup(o->c->arena, d->ref.ptr, d->ref.len);
-	if (!copy)
-		return -DOCKET_ENOMEM;
-	o->ref[o->n++] = (struct str){copy, d->ref.len};
-	return 0;
+	return cmd_refs_add(ctx, d->ref);
 }
 
 /*
@@ -275,7 +254,7 @@ int handle_item_order(struct cmd *c)
 	struct item it;
 	if ((rc = store_item_get(c->store, id, c->arena, &it)) == -DOCKET_ENOTFOUND)
 		return cmd_fail(c, rc, "no agenda item %lld", (long long)id);
-	struct order now = {.c = c};
+	struct cmd_refs now = {.arena = c->arena};
 	if (rc < 0 || (rc = store_item_decisions(c->store, id, order_add, &now)) < 0)
 		return cmd_fail(c, rc == -DOCKET_ENOMEM ? rc : -DOCKET_ESTORAGE,
 				"cannot read item %lld: %s", (long long)id, store_errmsg(c->store));

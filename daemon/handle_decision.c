@@ -363,32 +363,9 @@ static int transition(struct cmd *c, struct decision *d)
 	return cmd_emit(c, &h);
 }
 
-struct refs {
-	struct arena *arena;
-	struct str *ref;
-	size_t n, cap;
-};
-
 static int collect_scheduled(void *ctx, const struct decision *d)
 {
-	struct refs *r = ctx;
-	if (d->state != ST_SCHEDULED)
-		return 0;
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct str *grown = arena_alloc(r->arena, cap * sizeof *grown);
-		if (!grown)
-			return -DOCKET_ENOMEM;
-		if (r->n)
-			memcpy(grown, r->ref, r->n * sizeof *grown);
-		r->ref = grown;
-		r->cap = cap;
-	}
-	char *copy = arena_strndup(r->arena, d->ref.ptr, d->ref.len);
-	if (!copy)
-		return -DOCKET_ENOMEM;
-	r->ref[r->n++] = (struct str){copy, d->ref.len};
-	return 0;
+	return d->state == ST_SCHEDULED ? cmd_refs_add(ctx, d->ref) : 0;
 }
 
 /* report with item: every decision scheduled on it, one event each. */
@@ -402,7 +379,7 @@ static int report_item(struct cmd *c)
 	int rc = load_item_meeting(c, id, &it, &m);
 	if (rc < 0)
 		return rc;
-	struct refs refs = {.arena = c->arena};
+	struct cmd_refs refs = {.arena = c->arena};
 	if ((rc = store_item_decisions(c->store, id, collect_scheduled, &refs)) < 0)
 		return cmd_fail(c, rc, "cannot read item %lld: %s", (long long)id,
 				store_errmsg(c->store));

@@ -12,27 +12,9 @@
 #define LIST_DEFAULT 100
 #define LIST_MAX 1000
 
-struct page {
-	struct cmd *c;
-	uint32_t n;
-	int64_t limit;
-	char *last; /* ref of the last decision packed */
-	uint32_t last_len;
-	int more;
-};
-
-static int page_add(void *ctx, const struct decision *d)
+static void pack_summary_of(msgpack_packer *pk, const struct decision *d)
 {
-	struct page *p = ctx;
-	if (p->n == p->limit) {
-		p->more = 1;
-		return 0;
-	}
-	pack_decision(p->c->out, d, 1);
-	p->n++;
-	p->last = arena_strndup(p->c->arena, d->ref.ptr, d->ref.len);
-	p->last_len = d->ref.len;
-	return p->last ? 0 : -DOCKET_ENOMEM;
+	pack_decision(pk, d, 1);
 }
 
 /* Where a page starts: after the decision q names, in the page's order. */
@@ -80,13 +62,13 @@ static int list(struct cmd *c)
 
 	pack_cstr(c->out, "decisions");
 	size_t at = pack_open_array(c->buf);
-	struct page p = {.c = c, .limit = limit};
-	rc = store_decision_list(c->store, &page, page_add, &p);
+	struct cmd_page p = {.c = c, .pack = pack_summary_of, .limit = limit};
+	rc = store_decision_list(c->store, &page, cmd_page_add, &p);
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot list decisions: %s", store_errmsg(c->store));
 	pack_close(c->buf, at, p.n);
 	pack_cstr(c->out, "next");
-	pack_str(c->out, p.more ? (struct str){p.last, p.last_len} : (struct str){NULL, 0});
+	pack_str(c->out, p.more ? p.last : (struct str){NULL, 0});
 	c->pairs += 2;
 	return 0;
 }

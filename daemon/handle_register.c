@@ -13,28 +13,6 @@
 #define SEARCH_DEFAULT 20
 #define SEARCH_MAX 200
 
-struct page {
-	struct cmd *c;
-	int64_t limit;
-	uint32_t n;
-	struct str last;
-	int more;
-};
-
-static int page_add(void *ctx, const struct decision *d)
-{
-	struct page *p = ctx;
-	if (p->n == p->limit) {
-		p->more = 1;
-		return 0;
-	}
-	public_pack(p->c->out, d);
-	p->n++;
-	char *last = arena_strndup(p->c->arena, d->ref.ptr, d->ref.len);
-	p->last = (struct str){last, d->ref.len};
-	return last ? 0 : -DOCKET_ENOMEM;
-}
-
 static int limit_of(struct cmd *c, int64_t dflt, int64_t max, int64_t *limit)
 {
 	const struct request *q = c->req;
@@ -57,9 +35,8 @@ static int register_page(struct cmd *c)
 		key = (struct str){(const char *)buf, (uint32_t)store_ref_key(after, buf)};
 	pack_cstr(c->out, "decisions");
 	size_t at = pack_open_array(c->buf);
-	struct page p = {.c = c, .limit = limit};
-	/* One row past the page says whether there is another. */
-	if ((rc = store_register(c->store, key, limit + 1, page_add, &p)) < 0)
+	struct cmd_page p = {.c = c, .pack = public_pack, .limit = limit};
+	if ((rc = store_register(c->store, key, limit + 1, cmd_page_add, &p)) < 0)
 		return cmd_fail(c, rc, "cannot read the register: %s", store_errmsg(c->store));
 	pack_close(c->buf, at, p.n);
 	pack_cstr(c->out, "next");

@@ -327,6 +327,23 @@ static int read_field(struct request *req, int f, const struct codec_value *v, s
 	return 0;
 }
 
+/*
+ * Read the next key and value of a map; a container value is skipped
+ * whole. Returns the value's bytes, which array fields keep.
+ */
+static struct str next_pair(struct codec_reader *r, struct codec_value *key,
+			    struct codec_value *val)
+{
+	codec_read(r, key);
+	const uint8_t *value_at = r->p;
+	codec_read(r, val);
+	if (val->type == CODEC_ARRAY || val->type == CODEC_MAP) {
+		r->p = value_at;
+		codec_skip(r);
+	}
+	return (struct str){(const char *)value_at, (uint32_t)(r->p - value_at)};
+}
+
 /* Check the request's shape against its op's row of the table. */
 static int check_shape(const struct request *req, uint64_t given_other, char *err, size_t errlen)
 {
@@ -377,15 +394,9 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 	const uint8_t *id_start = NULL, *id_end = NULL;
 	uint64_t given = 0;
 	for (uint32_t i = 0; i < map.u.count; i++) {
-		const uint8_t *pair = r.p;
-		codec_read(&r, &key);
-		const uint8_t *value_at = r.p;
-		codec_read(&r, &val);
-		if (val.type == CODEC_ARRAY || val.type == CODEC_MAP) {
-			r.p = value_at;
-			codec_skip(&r);
-		}
-		struct str raw = {(const char *)value_at, (uint32_t)(r.p - value_at)};
+		const uint8_t *pair = r.p, *value_at;
+		struct str raw = next_pair(&r, &key, &val);
+		value_at = (const uint8_t *)raw.ptr;
 		int env = envelope_key(&key);
 		if (key.type != CODEC_STR) {
 			if (!bad)
@@ -469,14 +480,7 @@ int request_decode_entry(struct request *e, struct str raw, uint64_t allowed, ui
 	if (map.type != CODEC_MAP)
 		return fail(err, errlen, -DOCKET_EBADREQ, "each entry must be a map");
 	for (uint32_t i = 0; i < map.u.count; i++) {
-		codec_read(&r, &key);
-		const uint8_t *value_at = r.p;
-		codec_read(&r, &val);
-		if (val.type == CODEC_ARRAY || val.type == CODEC_MAP) {
-			r.p = value_at;
-			codec_skip(&r);
-		}
-		struct str v = {(const char *)value_at, (uint32_t)(r.p - value_at)};
+		struct str v = next_pair(&r, &key, &val);
 		if (key.type != CODEC_STR)
 			return fail(err, errlen, -DOCKET_EBADREQ, "keys must be strings");
 		int f = lookup_field(&key);
