@@ -119,6 +119,9 @@ static void print_outcome(const char *path, const docket_msg *m)
 	}
 }
 
+/* The most decisions one import request carries: the protocol's limit on an array. */
+#define IMPORT_MAX_DECISIONS 1024
+
 /* A later failure keeps the status of the first. */
 static void note(int *status, int rc)
 {
@@ -156,6 +159,13 @@ static int import_one(const struct cli *cli, docket_client **c, const char *path
 		if (e.line)
 			return cli_fail(cli, EX_DATAERR, "%s:%u: %s", path, e.line, e.message);
 		return cli_fail(cli, EX_DATAERR, "%s: %s", path, e.message);
+	}
+	/* One import is one request, and a request's arrays hold 1,024 entries (PROTOCOL.md 3). */
+	if (doc.n > IMPORT_MAX_DECISIONS) {
+		status = cli_fail(cli, EX_DATAERR,
+		                  "%s: %zu decisions; one import takes at most %d: split the file",
+		                  path, doc.n, IMPORT_MAX_DECISIONS);
+		goto out;
 	}
 	/* The command line's part: op, dry_run, idem. */
 	if ((status = cli_request_build(cli, &r)) != 0) {

@@ -243,7 +243,8 @@ static void test_import_whole_or_nothing(void **state)
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "register.txt line 9");
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "future");
 	docket_msg_destroy(&m);
-	h_refuse(d, DOCKET_ENOTFOUND, "get", "ref", "2024/1", NULL);
+	docket_msg_destroy(&(docket_msg *){h_refuse(d, DOCKET_ENOTFOUND, "get", "ref", "2024/1",
+	                                            NULL)});
 
 	/* Two entries with one reference: both lines named. */
 	const struct entry dup[] = {
@@ -266,7 +267,8 @@ static void test_import_whole_or_nothing(void **state)
 	assert_int_equal(rc, -DOCKET_ECONFLICT);
 	H_ASSERT_CONTAINS(docket_msg_error_message(m), "register.txt line 12");
 	docket_msg_destroy(&m);
-	h_refuse(d, DOCKET_ENOTFOUND, "get", "ref", "2024/6", NULL);
+	docket_msg_destroy(&(docket_msg *){h_refuse(d, DOCKET_ENOTFOUND, "get", "ref", "2024/6",
+	                                            NULL)});
 
 	/* A report to a meeting that has not happened proves nothing yet. */
 	const char *const future[] = {"to", PANEL, "code", "C1", "meeting_date", "2099-09-22",
@@ -309,7 +311,7 @@ static void test_import_dry_run(void **state)
 	snprintf(ref, sizeof ref, "%s", h_str(m, "decisions.0.ref"));
 	docket_msg_destroy(&m);
 
-	h_refuse(d, DOCKET_ENOTFOUND, "get", "ref", ref, NULL);
+	docket_msg_destroy(&(docket_msg *){h_refuse(d, DOCKET_ENOTFOUND, "get", "ref", ref, NULL)});
 	m = must(d, "meetings", NULL);
 	assert_int_equal(docket_msg_count(m, "meetings"), 0);
 	docket_msg_destroy(&m);
