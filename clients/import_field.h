@@ -80,6 +80,17 @@ void field_strip_quotes(const char **s, size_t *len);
 int field_next_word(const char *s, size_t len, size_t *pos, size_t *start, size_t *wlen);
 /* The word before *pos, walking backwards; 0 at the start. */
 int field_prev_word(const char *s, size_t *pos, size_t *start, size_t *wlen);
+/* ASCII letters and digits; digits. */
+int field_is_alnum(char c);
+int field_is_digit(char c);
+/* When the words of s from *pos are those of phrase (lowercase, spaced), move *pos past them. */
+int field_words_match(const char *s, size_t len, size_t *pos, const char *phrase);
+/* As field_words_match, walking back from *pos: the words before it end with phrase. */
+int field_words_match_back(const char *s, size_t *pos, const char *phrase);
+/* True when s has no word from pos on. */
+int field_words_end(const char *s, size_t len, size_t pos);
+/* Number of words in a phrase of ours. */
+size_t field_phrase_words(const char *phrase);
 /* True when the word equals lower (lowercase ASCII); "&" equals "and". */
 int field_word_is(const char *w, size_t wlen, const char *lower);
 
