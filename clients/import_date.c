@@ -1,4 +1,4 @@
-/* Dates as registers write them ("19th September 2024", "05/07/2018") and the months a title names. */
+/* Dates as registers write them ("19th September 2024", "05/07/2018"), and the months titles name. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>

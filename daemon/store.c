@@ -9,17 +9,6 @@
 #include "store_int.h"
 #include "tz.h"
 
-/*
- * The wording of decision d the public may read: under a part restriction
- * only the public wording given, under a full one none (public.c agrees).
- */
-#define PUBLIC_TEXT(d)                                                                       \
-	" CASE " d ".restriction WHEN 'full' THEN NULL WHEN 'part' THEN " d ".public_text"    \
-	" ELSE " d ".text END"
-#define PUBLIC_JUSTIFICATION(d)                                                              \
-	" CASE " d ".restriction WHEN 'full' THEN NULL WHEN 'part' THEN"                      \
-	" " d ".public_justification ELSE " d ".justification END"
-
 /* migrations[i] takes user_version i to i + 1. Never edit one that has shipped. */
 static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"CREATE TABLE meetings ("
@@ -159,9 +148,10 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  AND (coalesce(o.endorsed_at, ''), o.ref_key) <="
 	"      (coalesce(decisions.endorsed_at, ''), decisions.ref_key)) WHERE item IS NOT NULL;"
 	/*
-	 * The search index holds what the public may read, changed by triggers
-	 * in the transaction that changes the decision. Its rowids come from
-	 * search_refs, whose INTEGER PRIMARY KEY survives VACUUM as the
+	 * The search index holds what the public may read of the decisions the
+	 * register shows (published and later); store_decision.c keeps it in
+	 * step in the transaction that changes the decision. Its rowids come
+	 * from search_refs, whose INTEGER PRIMARY KEY survives VACUUM as the
 	 * decisions table's implicit rowid would not.
 	 */
 	"CREATE TABLE search_refs (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE);"
@@ -169,26 +159,11 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  BEGIN SELECT RAISE(ABORT, 'search references are never deleted'); END;"
 	"CREATE VIRTUAL TABLE search USING fts5(title, text, justification,"
 	"  tokenize = 'porter unicode61 remove_diacritics 2', prefix = '2 3');"
-	"INSERT INTO search_refs (ref) SELECT ref FROM decisions ORDER BY rowid;"
+	"INSERT INTO search_refs (ref) SELECT ref FROM decisions"
+	"  WHERE state IN (" STORE_REGISTER_STATES ") ORDER BY rowid;"
 	"INSERT INTO search (rowid, title, text, justification)"
-	"  SELECT r.id, d.title," PUBLIC_TEXT("d") "," PUBLIC_JUSTIFICATION("d")
-	"  FROM decisions d JOIN search_refs r ON r.ref = d.ref;"
-	"CREATE TRIGGER search_insert AFTER INSERT ON decisions BEGIN"
-	"  INSERT INTO search_refs (ref) VALUES (new.ref);"
-	"  INSERT INTO search (rowid, title, text, justification) VALUES"
-	"    ((SELECT id FROM search_refs WHERE ref = new.ref), new.title,"
-	PUBLIC_TEXT("new") "," PUBLIC_JUSTIFICATION("new") ");"
-	"END;"
-	"CREATE TRIGGER search_update AFTER UPDATE ON decisions"
-	"  WHEN old.title IS NOT new.title OR old.text IS NOT new.text"
-	"    OR old.justification IS NOT new.justification OR old.restriction IS NOT new.restriction"
-	"    OR old.public_text IS NOT new.public_text"
-	"    OR old.public_justification IS NOT new.public_justification BEGIN"
-	"  DELETE FROM search WHERE rowid = (SELECT id FROM search_refs WHERE ref = old.ref);"
-	"  INSERT INTO search (rowid, title, text, justification) VALUES"
-	"    ((SELECT id FROM search_refs WHERE ref = new.ref), new.title,"
-	PUBLIC_TEXT("new") "," PUBLIC_JUSTIFICATION("new") ");"
-	"END;",
+	"  SELECT r.id, d.title," STORE_PUBLIC_TEXT("d") "," STORE_PUBLIC_JUSTIFICATION("d")
+	"  FROM decisions d JOIN search_refs r ON r.ref = d.ref;",
 };
 
 /* docket_ref_key(ref): the reading-order key of ref.h, for the migration to version 2. */

@@ -66,19 +66,57 @@ int store_decision_get(struct store *s, struct str ref, struct arena *a, struct 
 	return ret;
 }
 
+/* True for the states the public register shows (STORE_REGISTER_STATES). */
+static int in_register(int state)
+{
+	return state == ST_PUBLISHED || state == ST_SCHEDULED || state == ST_REPORTED ||
+	       state == ST_NOTED || state == ST_RESPONSE_DUE || state == ST_RESPONDED;
+}
+
+static int by_ref(struct store *s, enum stmt st, struct str ref)
+{
+	store_bind_str(s->stmt[st], 1, ref);
+	return store_exec(s, st);
+}
+
+/*
+ * Bring the search index in step with the stored row of d: what the public
+ * may read of it, while the register shows it. Done here rather than by
+ * triggers, which cost every draft and amendment a trigger program.
+ */
+static int index_decision(struct store *s, const struct decision *d)
+{
+	if (!in_register(d->state))
+		return 0;
+	sqlite3_stmt *q = s->stmt[S_SEARCH_SAME];
+	store_bind_str(q, 1, d->ref);
+	int rc = sqlite3_step(q);
+	store_reset(q);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc != SQLITE_DONE)
+		return -DOCKET_ESTORAGE;
+	if (by_ref(s, S_SEARCH_DELETE, d->ref) < 0 || by_ref(s, S_SEARCH_REF, d->ref) < 0)
+		return -DOCKET_ESTORAGE;
+	return by_ref(s, S_SEARCH_PUT, d->ref);
+}
+
 int store_decision_insert(struct store *s, const struct decision *d)
 {
 	sqlite3_stmt *q = s->stmt[S_DECISION_INSERT];
 	unsigned char key[REF_KEY_MAX];
 	bind_row(q, d);
-	sqlite3_bind_blob(q, DECISION_TEXT_BIND + D_COUNT, key, (int)store_ref_key(d->ref, key), SQLITE_STATIC);
-	return store_exec(s, S_DECISION_INSERT);
+	sqlite3_bind_blob(q, DECISION_TEXT_BIND + D_COUNT, key, (int)store_ref_key(d->ref, key),
+			  SQLITE_STATIC);
+	int rc = store_exec(s, S_DECISION_INSERT);
+	return rc < 0 ? rc : index_decision(s, d);
 }
 
 int store_decision_update(struct store *s, const struct decision *d)
 {
 	bind_row(s->stmt[S_DECISION_UPDATE], d);
-	return store_exec(s, S_DECISION_UPDATE);
+	int rc = store_exec(s, S_DECISION_UPDATE);
+	return rc < 0 ? rc : index_decision(s, d);
 }
 
 static int each_row(sqlite3_stmt *q, store_decision_fn fn, void *ctx)

@@ -57,8 +57,27 @@ enum stmt {
 	S_SOURCE_DECISIONS,
 	S_REGISTER,
 	S_SEARCH,
+	S_SEARCH_SAME,
+	S_SEARCH_REF,
+	S_SEARCH_DELETE,
+	S_SEARCH_PUT,
 	S_COUNT
 };
+
+/* The states the public register shows, and search finds: published and after. */
+#define STORE_REGISTER_STATES                                                                \
+	"'published', 'scheduled', 'reported', 'noted', 'response_due', 'responded'"
+
+/*
+ * The wording of decision d the public may read: under a part restriction
+ * only the public wording given, under a full one none (public.c agrees).
+ */
+#define STORE_PUBLIC_TEXT(d)                                                                 \
+	" CASE " d ".restriction WHEN 'full' THEN NULL WHEN 'part' THEN " d ".public_text"    \
+	" ELSE " d ".text END"
+#define STORE_PUBLIC_JUSTIFICATION(d)                                                        \
+	" CASE " d ".restriction WHEN 'full' THEN NULL WHEN 'part' THEN"                      \
+	" " d ".public_justification ELSE " d ".justification END"
 
 /* The first bind parameter of the text columns in the insert and update statements. */
 #define DECISION_TEXT_BIND 9

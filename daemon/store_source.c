@@ -107,7 +107,7 @@ int store_search(struct store *s, const struct search_query *sq, store_hit_fn fn
 			break;
 	}
 	if (ret == 0 && rc != SQLITE_DONE) {
-		/* FTS5 reports a query it cannot read ("fts5: syntax error", "no such column") as SQLITE_ERROR. */
+		/* FTS5 refuses a query it cannot read ("syntax error", "no such column") as SQLITE_ERROR. */
 		const char *msg = sqlite3_errmsg(s->db);
 		ret = (rc & 0xff) == SQLITE_ERROR ? -DOCKET_EBADREQ : -DOCKET_ESTORAGE;
 		snprintf(err, errlen, "%s", msg);

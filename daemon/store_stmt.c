@@ -41,8 +41,6 @@ const char *const decision_col_names[D_COUNT] = {
 #define DECISION_COLS "ref, state, version, cost_pence, item, position, source, source_line"
 #define MEETING_COLS "id, panel, starts_at, venue, status, version"
 #define ITEM_COLS "id, meeting, code, subject, period_start, period_end, from_text, to_text"
-/* The states the public register shows, and search finds: published and after. */
-#define REGISTER_STATES "'published', 'scheduled', 'reported', 'noted', 'response_due', 'responded'"
 #define SOURCE_COLS                                                                          \
 	"id, file, sha256, document, title, from_text, to_text, subject, item, imported_at, actor, " \
 	"(SELECT count(*) FROM decisions WHERE source = sources.id)"
@@ -120,11 +118,23 @@ static const char *const fixed_sql[S_COUNT] = {
 		     " snippet(search, -1, char(2), char(3), '…', 24)"
 		     " FROM search JOIN search_refs r ON r.id = search.rowid"
 		     " JOIN decisions d ON d.ref = r.ref"
-		     " WHERE search MATCH ?1 AND d.state IN (" REGISTER_STATES ")"
+		     " WHERE search MATCH ?1 AND d.state IN (" STORE_REGISTER_STATES ")"
 		     " AND (?2 IS NULL OR d.state = ?2)"
 		     " AND (?3 IS NULL OR d.decision_maker = ?3) AND (?4 IS NULL OR d.category = ?4)"
 		     " AND (?5 IS NULL OR d.decided_on >= ?5) AND (?6 IS NULL OR d.decided_on <= ?6)"
 		     " ORDER BY score, d.ref_key LIMIT ?7",
+	/* A row when the index holds what the public may read of ?1 now. */
+	[S_SEARCH_SAME] = "SELECT 1 FROM decisions d, search s WHERE d.ref = ?1"
+			  " AND s.rowid = (SELECT id FROM search_refs WHERE ref = ?1)"
+			  " AND s.title IS d.title AND s.text IS" STORE_PUBLIC_TEXT("d")
+			  " AND s.justification IS" STORE_PUBLIC_JUSTIFICATION("d"),
+	[S_SEARCH_REF] = "INSERT OR IGNORE INTO search_refs (ref) VALUES (?1)",
+	[S_SEARCH_DELETE] = "DELETE FROM search WHERE rowid ="
+			    " (SELECT id FROM search_refs WHERE ref = ?1)",
+	[S_SEARCH_PUT] = "INSERT INTO search (rowid, title, text, justification)"
+			 " SELECT r.id, d.title," STORE_PUBLIC_TEXT("d") ","
+			 STORE_PUBLIC_JUSTIFICATION("d")
+			 " FROM decisions d JOIN search_refs r ON r.ref = d.ref WHERE d.ref = ?1",
 };
 
 /* What follows "SELECT <decision columns> FROM decisions" in each query over decisions. */
@@ -145,7 +155,7 @@ static const char *const decision_where[S_COUNT] = {
 	[S_DECISION_REVIEWS] = " WHERE restriction <> 'none' AND review_date <= ?1"
 			       " ORDER BY review_date, ref_key",
 	[S_SOURCE_DECISIONS] = " WHERE source = ?1 ORDER BY source_line, ref_key",
-	[S_REGISTER] = " WHERE ref_key > ?2 AND state IN (" REGISTER_STATES ")"
+	[S_REGISTER] = " WHERE ref_key > ?2 AND state IN (" STORE_REGISTER_STATES ")"
 		       " ORDER BY ref_key LIMIT ?3",
 };
 
