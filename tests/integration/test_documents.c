@@ -642,6 +642,70 @@ static void test_reference_template(void **state)
 	H_PASS(d);
 }
 
+/* Hostile and careless requests: clear refusals, nothing recorded, docketd still serving. */
+static void test_bad_requests(void **state)
+{
+	struct h_daemon *d = *state;
+	int rc;
+	/* Entries that are not maps, or hold what entries do not take. */
+	docket_request *r = import_req("x.txt", SHA_A, "register", NULL, 0, NULL);
+	assert_int_equal(docket_request_append_str(r, "decisions", "not a map"), 0);
+	docket_msg *m = send_req(d, r, &rc);
+	assert_int_equal(rc, -DOCKET_EBADREQ);
+	H_ASSERT_CONTAINS(docket_msg_error_message(m), "x.txt: decision 1 of 1");
+	docket_msg_destroy(&m);
+	const struct entry e[] = {{1, "2024/1", "One", "First.", NULL, NULL, NULL}};
+	r = import_req("x.txt", SHA_A, "register", e, 1, NULL);
+	docket_request *extra = NULL;
+	assert_int_equal(docket_request_append_map(r, "decisions", &extra), 0);
+	assert_int_equal(docket_request_set_int(extra, "line", 5), 0);
+	set(extra, "title", "Two");
+	set(extra, "text", "Second.");
+	set(extra, "state", "noted");
+	m = send_req(d, r, &rc);
+	assert_int_equal(rc, -DOCKET_EBADREQ);
+	H_ASSERT_CONTAINS(docket_msg_error_message(m), "state");
+	docket_msg_destroy(&m);
+	/* An empty document, and an entry without its text. */
+	m = send_req(d, import_req("x.txt", SHA_A, "register", NULL, 0, NULL), &rc);
+	assert_int_equal(rc, -DOCKET_EBADREQ);
+	docket_msg_destroy(&m);
+	const struct entry notext[] = {{4, "2024/2", "Two", NULL, NULL, NULL, NULL}};
+	m = send_req(d, import_req("x.txt", SHA_A, "register", notext, 1, NULL), &rc);
+	assert_int_equal(rc, -DOCKET_EBADREQ);
+	H_ASSERT_CONTAINS(docket_msg_error_message(m), "text");
+	docket_msg_destroy(&m);
+	/* More entries than an array holds: too large, whole. */
+	r = import_req("x.txt", SHA_A, "register", NULL, 0, NULL);
+	for (int i = 0; i < 1025; i++) {
+		docket_request *one = NULL;
+		assert_int_equal(docket_request_append_map(r, "decisions", &one), 0);
+		assert_int_equal(docket_request_set_int(one, "line", i + 1), 0);
+	}
+	m = send_req(d, r, &rc);
+	assert_int_equal(rc, -DOCKET_ETOOLARGE);
+	docket_msg_destroy(&m);
+	/* Renders of what does not exist. */
+	docket_msg_destroy(&(docket_msg *){h_refuse(d, DOCKET_ENOTFOUND, "render", "#item", "99",
+	                                            NULL)});
+	docket_msg_destroy(&(docket_msg *){h_refuse(d, DOCKET_ENOTFOUND, "render", "#source", "7",
+	                                            NULL)});
+	/* item_order on an item that does not exist. */
+	r = NULL;
+	assert_int_equal(docket_request_new(&r, "item_order"), 0);
+	assert_int_equal(docket_request_set_int(r, "item", 42), 0);
+	assert_int_equal(docket_request_append_str(r, "refs", "A"), 0);
+	m = send_req(d, r, &rc);
+	assert_int_equal(rc, -DOCKET_ENOTFOUND);
+	docket_msg_destroy(&m);
+
+	m = must(d, "imports", NULL);
+	assert_int_equal(docket_msg_count(m, "imports"), 0);
+	docket_msg_destroy(&m);
+	assert_int_equal(log_length(d, "PROBE"), 0);
+	H_PASS(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +719,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_search, h_setup_started, h_teardown),
 		cmocka_unit_test_setup_teardown(test_item_order, h_setup_started, h_teardown),
 		cmocka_unit_test_setup_teardown(test_reference_template, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_requests, h_setup_started, h_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
