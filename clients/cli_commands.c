@@ -164,11 +164,12 @@ static const struct cli_command commands[] = {
 	 "        [--public-text T | --public-text-file F]\n"
 	 "        [--public-justification J | --public-justification-file F]",
 	 "publish an endorsed decision", GROUP_DECISION,
-	 "A restriction of part or full needs --restriction-reason and --review-date. part "
-	 "also needs --withheld (what is left out) and the wording published in its place: "
-	 "--public-text, --public-justification or both (a text not given is published as "
-	 "recorded). full publishes the title only, and takes neither. The record keeps "
-	 "the whole text; render, register, search and export never show what is withheld.",
+	 "A restriction of part or full needs --restriction-reason and --review-date. Under "
+	 "part the public reads the title and the wording given for it with --public-text "
+	 "and --public-justification: a text given no public wording is withheld whole. "
+	 "--withheld says in one line what is left out (\"the contract value\"). full "
+	 "publishes the title only, and takes none of the three. The record keeps the whole "
+	 "text; render, register, search and export never show what is withheld.",
 	 NULL, NULL},
 	{"schedule", "schedule", POS_ONE, "ref", ARG_STR, "REF", "item", "item", NULL, false, true,
 	 "REF --item N", "put a published decision on an agenda item", GROUP_DECISION,
