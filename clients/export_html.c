@@ -72,17 +72,32 @@ static int decision_href(const struct export_decision *d, char *out, size_t outl
 	return n < 0 || (size_t)n >= outlen ? -DOCKET_EINVAL : 0;
 }
 
+/*
+ * The date the index lists a decision under: its decision date, else, for a
+ * record that gives none (one imported from a panel report), when it was
+ * published or reported, which *how then names; NULL when it has none.
+ */
+static const char *index_date(const struct export_decision *d, const char **how)
+{
+	*how = NULL;
+	if (d->decided_on)
+		return d->decided_on;
+	*how = d->published_on ? "Published" : d->reported_on ? "Reported" : NULL;
+	return d->published_on ? d->published_on : d->reported_on;
+}
+
 /* Newest decision first, undated ones last, then by reference: the index's order. */
 static int by_date_desc(const void *a, const void *b)
 {
 	const struct export_decision *x = *(const struct export_decision *const *)a;
 	const struct export_decision *y = *(const struct export_decision *const *)b;
-	if (x->decided_on && y->decided_on) {
-		int c = strcmp(y->decided_on, x->decided_on);
+	const char *how, *dx = index_date(x, &how), *dy = index_date(y, &how);
+	if (dx && dy) {
+		int c = strcmp(dy, dx);
 		if (c)
 			return c;
-	} else if (x->decided_on || y->decided_on) {
-		return x->decided_on ? -1 : 1;
+	} else if (dx || dy) {
+		return dx ? -1 : 1;
 	}
 	return strcmp(x->ref, y->ref);
 }
@@ -111,7 +126,13 @@ static int index_row(struct export_page *p, xmlNodePtr tbody, const struct expor
 	xmlNodePtr tr = export_el(p, tbody, "tr", NULL);
 	xmlNodePtr date = export_el(p, tr, "td", NULL);
 	export_attr(p, date, "class", "date");
-	export_date(p, date, d->decided_on);
+	const char *how, *on = index_date(d, &how);
+	if (how) {
+		/* On a line of its own: the date column keeps its width. */
+		export_text(p, date, how, strlen(how));
+		export_el(p, date, "br", NULL);
+	}
+	export_date(p, date, on);
 	export_el(p, tr, "td", d->ref);
 	xmlNodePtr th = export_el(p, tr, "th", NULL);
 	export_attr(p, th, "scope", "row");
@@ -133,8 +154,7 @@ static xmlNodePtr year_table(struct export_page *p, const char *year)
 	export_attr(p, export_el(p, p->main, "h2", undated ? "Date not recorded" : year), "id", id);
 	snprintf(id, sizeof id, "caption-%s", year);
 	snprintf(caption, sizeof caption,
-	         undated ? "Decisions with no decision date recorded" : "Decisions taken in %s",
-	         year);
+	         undated ? "Decisions with no date recorded" : "Decisions of %s", year);
 	xmlNodePtr wrap = export_el(p, p->main, "div", NULL);
 	export_attr(p, wrap, "class", "scroll");
 	export_attr(p, wrap, "role", "region");
@@ -151,8 +171,9 @@ static xmlNodePtr year_table(struct export_page *p, const char *year)
 
 static void year_of(const struct export_decision *d, char year[8])
 {
-	if (d->decided_on)
-		snprintf(year, 8, "%.4s", d->decided_on);
+	const char *how, *on = index_date(d, &how);
+	if (on)
+		snprintf(year, 8, "%.4s", on);
 	else
 		snprintf(year, 8, "undated");
 }

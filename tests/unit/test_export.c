@@ -442,24 +442,29 @@ static void test_index(void **state)
 {
 	(void)state;
 	xmlDocPtr doc = page("index.html");
-	static const char *const years[] = {"2024", "2020", "2016", "2015", "Date not recorded"};
+	/* A decision with no decision date is listed by its publication. */
+	static const char *const years[] = {"2024", "2020", "2016", "2015"};
 	char xp[128];
-	for (size_t i = 0; i < 5; i++) {
+	for (size_t i = 0; i < 4; i++) {
 		snprintf(xp, sizeof xp, "//main/h2[%zu]", i + 1);
 		expect_text(doc, xp, years[i]);
 	}
+	assert_int_equal(count(doc, "//main/h2"), 4);
+	expect_text(doc, "//table[1]/tbody/tr[1]/td[2]", "PCD 1306 – Café");
+	expect_text(doc, "//table[1]/tbody/tr[1]/td[1]", "Published");
+	expect_text(doc, "//table[1]/tbody/tr[1]/td[1]/time[@datetime='2024-07-01']", "1 July 2024");
 	/* Same date: by reference. */
-	expect_text(doc, "//table[1]/tbody/tr[1]/td[2]", "2024/22");
-	expect_text(doc, "//table[1]/tbody/tr[2]/td[2]", "DEL 2012/01");
-	expect_text(doc, "//table[1]/tbody/tr[1]/td[1]/time[@datetime='2024-05-14']",
+	expect_text(doc, "//table[1]/tbody/tr[2]/td[2]", "2024/22");
+	expect_text(doc, "//table[1]/tbody/tr[3]/td[2]", "DEL 2012/01");
+	expect_text(doc, "//table[1]/tbody/tr[2]/td[1]/time[@datetime='2024-05-14']",
 	            "14 May 2024");
-	expect_text(doc, "//table[1]/tbody/tr[1]/td[3]", "Police and Crime Commissioner");
-	expect_text(doc, "//table[1]/tbody/tr[2]/td[3]", "PCC and Chief Constable");
-	expect_text(doc, "//table[1]/tbody/tr[2]/td[5]", "Restricted");
+	expect_text(doc, "//table[1]/tbody/tr[2]/td[3]", "Police and Crime Commissioner");
+	expect_text(doc, "//table[1]/tbody/tr[3]/td[3]", "PCC and Chief Constable");
+	expect_text(doc, "//table[1]/tbody/tr[3]/td[5]", "Restricted");
 	expect_text(doc, "//tr[td[2]='35 - 2015']/td[5]", "Part restricted");
 	expect_text(doc, "//tr[td[2]='35 - 2015']/td[3]", "Deputy PCC");
 	expect_text(doc, "//tr[td[2]='X/odd']/td[5]", "Restricted");
-	expect_text(doc, "//table[1]/tbody/tr[1]/th/a", "Body worn cameras <roll out> & \"more\"");
+	expect_text(doc, "//table[1]/tbody/tr[2]/th/a", "Body worn cameras <roll out> & \"more\"");
 	xmlFreeDoc(doc);
 }
 
