@@ -69,17 +69,18 @@ int docket_sub_new(docket_sub **out, const char *endpoint, const char *const *pr
 		goto out;
 	/*
 	 * Subscribe before connecting so that the subscriptions travel with the
-	 * handshake and the welcome, which comes first, already passes the filter.
+	 * handshake, and to the welcome last: docketd answers that request with
+	 * the welcome once it has read it, and so every subscription before it.
 	 * The welcome's own subscription is its exact name, so it lets no event in.
 	 */
-	if ((rc = subscribe(s->sock, WELCOME)) < 0)
-		goto out;
 	if (!prefixes || !prefixes[0]) {
 		rc = subscribe(s->sock, "");
 	} else {
 		for (size_t i = 0; prefixes[i] && rc == 0; i++)
 			rc = subscribe(s->sock, prefixes[i]);
 	}
+	if (rc == 0)
+		rc = subscribe(s->sock, WELCOME);
 	if (rc < 0 || (rc = wire_connect(s->sock, endpoint)) < 0 ||
 	    (rc = await_welcome(s, timeout_ms)) < 0)
 		goto out;

@@ -193,14 +193,28 @@ int server_replan(struct server *s, char *err, size_t errlen)
 	return 0;
 }
 
+/*
+ * Subscriptions arrive in the order a subscriber made them, and libzmq has
+ * added each to the filter by the time it is read here. A subscriber asks
+ * for the welcome last, so the welcome sent when that request is read tells
+ * it every one of its subscriptions is in place. (libzmq's own
+ * ZMQ_XPUB_WELCOME_MSG goes out when the connection is made, which can be
+ * before the subscriptions are: an event published between the two was
+ * lost to the subscriber.) Other subscribers get the welcome too, and
+ * ignore it; XPUB_VERBOSE passes every subscriber's request up, not only
+ * the first of a prefix.
+ */
 static void on_subscriptions(void *xpub, void *arg)
 {
 	(void)arg;
-	/* Drain subscription messages so they do not pile up; libzmq keeps the filter. */
 	zmq_msg_t m;
 	zmq_msg_init(&m);
-	for (int i = 0; i < 256 && zmq_msg_recv(&m, xpub, ZMQ_DONTWAIT) >= 0; i++)
-		;
+	for (int i = 0; i < 256 && zmq_msg_recv(&m, xpub, ZMQ_DONTWAIT) >= 0; i++) {
+		const char *p = zmq_msg_data(&m);
+		size_t n = zmq_msg_size(&m);
+		if (n == 1 + strlen(WELCOME) && p[0] == 1 && memcmp(p + 1, WELCOME, n - 1) == 0)
+			zmq_send(xpub, WELCOME, strlen(WELCOME), ZMQ_DONTWAIT);
+	}
 	zmq_msg_close(&m);
 }
 
@@ -253,7 +267,7 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 	memset(s, 0, sizeof *s);
 	int rc = -DOCKET_ESYS;
 	int64_t maxmsg = PROTO_MAX_FRAME;
-	int linger = 0;
+	int linger = 0, one = 1;
 	s->store = store;
 	s->office = office;
 	s->next_due = INT64_MAX;
@@ -272,7 +286,7 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 	    set(s->xpub, ZMQ_LINGER, &linger, sizeof linger) < 0 ||
 	    set(s->xpub, ZMQ_SNDHWM, &o->event_hwm, sizeof o->event_hwm) < 0 ||
 	    set(s->xpub, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
-	    set(s->xpub, ZMQ_XPUB_WELCOME_MSG, WELCOME, strlen(WELCOME)) < 0) {
+	    set(s->xpub, ZMQ_XPUB_VERBOSE, &one, sizeof one) < 0) {
 		snprintf(err, errlen, "cannot set socket options: %s", zmq_strerror(zmq_errno()));
 		goto fail;
 	}
