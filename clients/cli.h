@@ -80,6 +80,11 @@ struct cli_command {
 	int (*run)(const struct cli *cli);
 	/* Readable output of the reply in place of cli_print_reply (register). */
 	void (*print)(struct cli_zone *z, const docket_msg *reply);
+	/*
+	 * Keys the table cannot express (search's words, item-order's refs), set
+	 * on the request after the table's: 0, or an exit status (message printed).
+	 */
+	int (*fill)(const struct cli *cli, docket_request *r);
 };
 
 /* One option given on the command line. */
@@ -116,6 +121,9 @@ const struct cli_command *cli_command_find(const char *name);
 
 /* The option name that cmd takes, or NULL. */
 const struct cli_option *cli_option_find(const struct cli_command *cmd, const char *name);
+
+/* The option of cmd that sets protocol key key, or NULL. */
+const struct cli_option *cli_option_for_key(const struct cli_command *cmd, const char *key);
 
 /* The text of the option named name, or NULL when it was not given. */
 const char *cli_value(const struct cli *cli, const char *name);
@@ -278,8 +286,10 @@ int cli_print_json(const docket_msg *m, int flags);
 int cli_watch(const struct cli *cli);      /* cli_watch.c */
 int cli_import(const struct cli *cli);     /* cli_import.c */
 int cli_render(const struct cli *cli);     /* cli_render.c */
-int cli_search(const struct cli *cli);     /* cli_search.c */
-int cli_item_order(const struct cli *cli); /* cli_item.c */
+int cli_search_fill(const struct cli *cli, docket_request *r);    /* cli_search.c */
+void cli_print_search(struct cli_zone *z, const docket_msg *reply);
+int cli_item_order_fill(const struct cli *cli, docket_request *r); /* cli_item.c */
+void cli_print_item_order(struct cli_zone *z, const docket_msg *reply);
 int cli_export(const struct cli *cli);     /* cli_export.c */
 
 /* Readable replies of table-driven commands (their table entries' print). */

@@ -1,13 +1,11 @@
-/* The CLI's command table: each command's op, arguments and options, and the request they make. */
+/* The CLI's command table: each command's op, arguments and options, and their help. */
 #include <ctype.h>
 #include <errno.h>
-#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
-#include "date.h"
 #include "proto.h"
 
 /* clang-format off */
@@ -140,22 +138,22 @@ static const struct cli_command commands[] = {
 	 "REF --title T (--text T | --text-file F)\n"
 	 "        (--justification J | --justification-file F) --maker M --category C\n"
 	 "        [--cost-pence N] [--cost-text S]",
-	 "draft a new decision", GROUP_DECISION, NULL, NULL, NULL},
+	 "draft a new decision", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"amend", "amend", POS_ONE, "ref", ARG_STR, "REF", DECISION_FIELDS, NULL, NULL, true, true,
-	 "REF [draft options...]", "change a draft's fields", GROUP_DECISION, NULL, NULL, NULL},
+	 "REF [draft options...]", "change a draft's fields", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"submit", "submit", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true, "REF",
-	 "submit a draft for sign-off", GROUP_DECISION, NULL, NULL, NULL},
+	 "submit a draft for sign-off", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"return", "return", POS_ONE, "ref", ARG_STR, "REF", "comment", "comment", NULL, false, true,
 	 "REF --comment C", "send a submitted decision back to draft", GROUP_DECISION,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"endorse", "endorse", POS_ONE, "ref", ARG_STR, "REF", "decided-on", NULL, NULL, false, true,
 	 "REF [--decided-on D]", "endorse (take) a submitted decision", GROUP_DECISION,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"reject", "reject", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false, true,
-	 "REF --reason R", "reject a submitted decision", GROUP_DECISION, NULL, NULL, NULL},
+	 "REF --reason R", "reject a submitted decision", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"withdraw", "withdraw", POS_ONE, "ref", ARG_STR, "REF", "reason", "reason", NULL, false,
 	 true, "REF --reason R", "withdraw a draft or submitted decision", GROUP_DECISION,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"publish", "publish", POS_ONE, "ref", ARG_STR, "REF",
 	 "restriction restriction-reason review-date withheld public-text public-text-file "
 	 "public-justification public-justification-file published-on", NULL, NULL, false, true,
@@ -170,61 +168,61 @@ static const struct cli_command commands[] = {
 	 "--withheld says in one line what is left out (\"the contract value\"). full "
 	 "publishes the title only, and takes none of the three. The record keeps the whole "
 	 "text; render, register, search and export never show what is withheld.",
-	 NULL, NULL},
+	 NULL, NULL, NULL},
 	{"schedule", "schedule", POS_ONE, "ref", ARG_STR, "REF", "item", "item", NULL, false, true,
 	 "REF --item N", "put a published decision on an agenda item", GROUP_DECISION,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"unschedule", "unschedule", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, true,
-	 "REF", "take a decision off its agenda item", GROUP_DECISION, NULL, NULL, NULL},
+	 "REF", "take a decision off its agenda item", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"report", "report", POS_OPTIONAL, "ref", ARG_STR, "REF", "item", NULL, "ref item", false,
 	 true, "REF | --item N\n"
 	 "       docket report render (ITEM | --source N) [...]  (see docket render --help)",
 	 "mark a decision, or every decision on an item, reported", GROUP_DECISION,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"note", "note", POS_ONE, "ref", ARG_STR, "REF", "comment noted-on", NULL, NULL, false, true,
 	 "REF [--comment C] [--noted-on D]", "record that the panel noted a decision",
-	 GROUP_DECISION, NULL, NULL, NULL},
+	 GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"recommend", "recommend", POS_ONE, "ref", ARG_STR, "REF",
 	 "recommendation response-due recommended-on", "recommendation", NULL, false, true,
 	 "REF --recommendation T [--response-due D] [--recommended-on D]",
-	 "record the panel's recommendation", GROUP_DECISION, NULL, NULL, NULL},
+	 "record the panel's recommendation", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"respond", "respond", POS_ONE, "ref", ARG_STR, "REF", "response responded-on", "response",
 	 NULL, false, true, "REF --response T [--responded-on D]",
-	 "record the commissioner's response", GROUP_DECISION, NULL, NULL, NULL},
+	 "record the commissioner's response", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"lift-restriction", "lift_restriction", POS_ONE, "ref", ARG_STR, "REF", "comment", NULL,
 	 NULL, false, true, "REF [--comment C]", "lift a publication restriction", GROUP_DECISION,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"set-response-due", "set_response_due", POS_ONE, "ref", ARG_STR, "REF", "response-due",
 	 "response_due", NULL, false, true, "REF --response-due D",
-	 "change when a response is due", GROUP_DECISION, NULL, NULL, NULL},
+	 "change when a response is due", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"set-review-date", "set_review_date", POS_ONE, "ref", ARG_STR, "REF", "review-date",
 	 "review_date", NULL, false, true, "REF --review-date D",
-	 "change when a restriction is reviewed", GROUP_DECISION, NULL, NULL, NULL},
+	 "change when a restriction is reviewed", GROUP_DECISION, NULL, NULL, NULL, NULL},
 	{"meeting-add", "meeting_add", POS_NONE, NULL, ARG_STR, NULL, "panel starts-at venue",
 	 "panel starts_at", NULL, false, true, "--panel P --starts-at TIME [--venue V]",
-	 "add a panel meeting", GROUP_CALENDAR, NULL, NULL, NULL},
+	 "add a panel meeting", GROUP_CALENDAR, NULL, NULL, NULL, NULL},
 	{"meeting-move", "meeting_move", POS_ONE, "meeting", ARG_INT, "MEETING", "starts-at",
 	 "starts_at", NULL, false, true, "MEETING --starts-at TIME",
-	 "move a meeting to a new start time", GROUP_CALENDAR, NULL, NULL, NULL},
+	 "move a meeting to a new start time", GROUP_CALENDAR, NULL, NULL, NULL, NULL},
 	{"meeting-postpone", "meeting_postpone", POS_ONE, "meeting", ARG_INT, "MEETING", "reason",
 	 NULL, NULL, false, true, "MEETING [--reason R]",
 	 "postpone a meeting until meeting-move gives it a time", GROUP_CALENDAR, NULL, NULL,
-	 NULL},
+	 NULL, NULL},
 	{"meeting-cancel", "meeting_cancel", POS_ONE, "meeting", ARG_INT, "MEETING", "reason", NULL,
 	 NULL, false, true, "MEETING [--reason R]", "cancel a meeting with no decisions on it",
-	 GROUP_CALENDAR, NULL, NULL, NULL},
+	 GROUP_CALENDAR, NULL, NULL, NULL, NULL},
 	{"meeting-held", "meeting_held", POS_ONE, "meeting", ARG_INT, "MEETING", "", NULL, NULL,
 	 false, true, "MEETING", "record that a meeting that has started took place",
-	 GROUP_CALENDAR, NULL, NULL, NULL},
+	 GROUP_CALENDAR, NULL, NULL, NULL, NULL},
 	{"item-add", "item_add", POS_ONE, "meeting", ARG_INT, "MEETING",
 	 "code subject period-start period-end from to", "code subject", NULL, false, true,
 	 "MEETING --code C --subject S [--period-start D] [--period-end D]\n"
 	 "        [--from F] [--to T]",
-	 "add an agenda item to a meeting", GROUP_CALENDAR, NULL, NULL, NULL},
+	 "add an agenda item to a meeting", GROUP_CALENDAR, NULL, NULL, NULL, NULL},
 	{"item-order", "item_order", POS_MANY, NULL, ARG_STR, "ITEM REF...", "", NULL, NULL, false,
 	 true, "ITEM REF...", "set the order of the decisions on an agenda item", GROUP_CALENDAR,
 	 "REF... names every decision on the item, once each, in their new order.",
-	 cli_item_order, NULL},
+	 NULL, cli_print_item_order, cli_item_order_fill},
 	{"import", "import", POS_MANY, NULL, ARG_STR, "FILE...", "dry-run", NULL, NULL, false, true,
 	 "[--dry-run] FILE...", "record the decisions of panel reports and registers",
 	 GROUP_DOCUMENT,
@@ -236,9 +234,9 @@ static const struct cli_command commands[] = {
 	 "its decisions reported; other decisions are recorded endorsed. Exit 65 when a file "
 	 "cannot be read as either (the message names FILE:LINE), 66 when it cannot be opened, "
 	 "1 when docketd refuses one; the other files are imported all the same.",
-	 cli_import, NULL},
+	 cli_import, NULL, NULL},
 	{"imports", "imports", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
-	 "list the documents imported", GROUP_DOCUMENT, NULL, NULL, cli_print_imports},
+	 "list the documents imported", GROUP_DOCUMENT, NULL, NULL, cli_print_imports, NULL},
 	{"render", "render", POS_OPTIONAL, "item", ARG_INT, "ITEM", "format source output", NULL,
 	 "item source", false, false,
 	 "(ITEM | --source N) [--format text|markdown|html]\n"
@@ -247,11 +245,11 @@ static const struct cli_command commands[] = {
 	 GROUP_DOCUMENT,
 	 "The report goes to stdout exactly as docketd writes it, or to FILE with --output. "
 	 "'docket report render' is the same command.",
-	 cli_render, NULL},
+	 cli_render, NULL, NULL},
 	{"register", "register", POS_NONE, NULL, ARG_STR, NULL, "limit after", NULL, NULL, false,
 	 false, "[--limit N] [--after REF]",
 	 "list the public register: decisions published and later",
-	 GROUP_DOCUMENT, NULL, NULL, cli_print_register},
+	 GROUP_DOCUMENT, NULL, NULL, cli_print_register, NULL},
 	{"search", "search", POS_MANY, NULL, ARG_STR, "WORDS...",
 	 "state maker category from to limit", NULL, NULL, false, false,
 	 "WORDS... [--state S] [--maker M] [--category C] [--from DATE]\n"
@@ -260,40 +258,41 @@ static const struct cli_command commands[] = {
 	 "Searches the title, text and justification as the public reads them, best match "
 	 "first. Every word must match, stemmed (camera finds cameras); \"a phrase\" in double "
 	 "quotes (quoted for the shell too: '\"body worn\"'), a prefix cam*, OR, NOT, "
-	 "parentheses, and title:WORD for titles only. Words with punctuation go in double "
-	 "quotes. Matches show as [match], or in bold on a terminal (unless NO_COLOR is set).",
-	 cli_search, NULL},
+	 "parentheses, and title:WORD for titles only. A word with punctuation (body-worn) "
+	 "is searched as the phrase it reads as. Matches show as [match], or in bold on a "
+	 "terminal (unless NO_COLOR is set).",
+	 NULL, cli_print_search, cli_search_fill},
 	{"export", NULL, POS_NONE, NULL, ARG_STR, NULL, "html ics csv base-url office", NULL, NULL,
 	 false, false, "(--html DIR | --ics FILE | --csv FILE)\n"
 	 "        [--base-url URL] [--office NAME]",
 	 "write the public register as web pages, a calendar or open data", GROUP_DOCUMENT, NULL,
-	 cli_export, NULL},
+	 cli_export, NULL, NULL},
 	{"get", "get", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
-	 "show a decision", GROUP_QUERY, NULL, NULL, NULL},
+	 "show a decision", GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"list", "list", POS_NONE, NULL, ARG_STR, NULL, "state sort limit after", NULL, NULL, false,
 	 false, "[--state S] [--sort ref|decided] [--limit N] [--after REF]",
-	 "list decisions by ref or by decision date", GROUP_QUERY, NULL, NULL, NULL},
+	 "list decisions by ref or by decision date", GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"history", "history", POS_ONE, "ref", ARG_STR, "REF", "", NULL, NULL, false, false, "REF",
-	 "show a decision's events", GROUP_QUERY, NULL, NULL, NULL},
+	 "show a decision's events", GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"meetings", "meetings", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
-	 "show every meeting with its items", GROUP_QUERY, NULL, NULL, NULL},
+	 "show every meeting with its items", GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"agenda", "agenda", POS_OPTIONAL, "meeting", ARG_INT, "MEETING", "", NULL, NULL, false,
 	 false, "[MEETING]", "show a meeting's agenda (default: the next scheduled meeting)",
-	 GROUP_QUERY, NULL, NULL, NULL},
+	 GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"reminders", "reminders", POS_NONE, NULL, ARG_STR, NULL, "status kind meeting ref limit",
 	 NULL, NULL, false, false,
 	 "[--status S] [--kind K] [--meeting N] [--ref REF] [--limit N]",
-	 "list the reminders docketd plans and fires", GROUP_QUERY, NULL, NULL, NULL},
+	 "list the reminders docketd plans and fires", GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"due", "due", POS_NONE, NULL, ARG_STR, NULL, "within", NULL, NULL, false, false,
 	 "[--within DAYS]", "show responses and restriction reviews falling due", GROUP_QUERY,
-	 NULL, NULL, NULL},
+	 NULL, NULL, NULL, NULL},
 	{"info", "info", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
-	 "show docketd's version, time zone and settings", GROUP_QUERY, NULL, NULL, NULL},
+	 "show docketd's version, time zone and settings", GROUP_QUERY, NULL, NULL, NULL, NULL},
 	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "count", NULL, NULL, false, false,
 	 "[PREFIX...] [--count N]", "print events as they happen", GROUP_QUERY, NULL, cli_watch,
-	 NULL},
+	 NULL, NULL},
 	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL, 0, NULL, NULL,
-	 NULL},
+	 NULL, NULL},
 };
 /* clang-format on */
 
@@ -363,6 +362,14 @@ const struct cli_option *cli_option_find(const struct cli_command *cmd, const ch
 			shared = o;
 	}
 	return shared;
+}
+
+const struct cli_option *cli_option_for_key(const struct cli_command *cmd, const char *key)
+{
+	for (const struct cli_option *o = options; o->name; o++)
+		if (o->key && !strcmp(o->key, key) && cli_option_find(cmd, o->name) == o)
+			return o;
+	return NULL;
 }
 
 const char *cli_value(const struct cli *cli, const char *name)
@@ -487,257 +494,4 @@ void cli_help_command(FILE *f, const struct cli_command *cmd)
 		}
 	}
 	fputs("\nGlobal options (--json, --utc, --timeout...): see docket --help.\n", f);
-}
-
-int cli_read_file(const struct cli *cli, const char *what, const char *path, char **out,
-                  size_t *length)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	int rc = EX_SOFTWARE;
-	/* "--text-file: cannot open F: ...", or without what "cannot open F: ...". */
-	const char *sep = what ? ": " : "";
-
-	what = what ? what : "";
-	if (!f)
-		return cli_fail(cli, EX_NOINPUT, "%s%scannot open %s: %s", what, sep, path,
-		                strerror(errno));
-	for (;;) {
-		if (len + 1 >= cap) {
-			/* Far beyond what docketd takes, so that a wrong file fails here. */
-			if (cap >= 16 * 1024 * 1024) {
-				rc = cli_usage_error(cli, "%s%s%s is too large", what, sep, path);
-				goto out;
-			}
-			cap = cap ? 2 * cap : 64 * 1024;
-			char *b = realloc(buf, cap);
-			if (!b) {
-				fprintf(stderr, "docket: out of memory reading %s\n", path);
-				goto out;
-			}
-			buf = b;
-		}
-		size_t n = fread(buf + len, 1, cap - len - 1, f);
-		len += n;
-		if (n == 0)
-			break;
-	}
-	if (ferror(f)) {
-		rc = cli_fail(cli, EX_NOINPUT, "%s%scannot read %s: %s", what, sep, path,
-		              strerror(errno));
-		goto out;
-	}
-	buf[len] = '\0';
-	/* A NUL would end the C string the library takes, cutting the text short. */
-	if (!length && strlen(buf) != len) {
-		rc = cli_usage_error(cli, "%s%s%s holds a NUL byte", what, sep, path);
-		goto out;
-	}
-	*out = buf;
-	if (length)
-		*length = len;
-	buf = NULL;
-	rc = 0;
-out:
-	if (f != stdin)
-		fclose(f);
-	free(buf);
-	return rc;
-}
-
-int cli_write_file(const struct cli *cli, const char *path, const char *buf, size_t len)
-{
-	FILE *f = path ? fopen(path, "wb") : stdout;
-
-	if (!f)
-		return cli_fail(cli, EX_CANTCREAT, "cannot create %s: %s", path, strerror(errno));
-	errno = 0;
-	bool written = fwrite(buf, 1, len, f) == len;
-	if (!path)
-		return 0; /* main reports a failed write to stdout as it closes it */
-	int saved = errno;
-	if (fclose(f) != 0 || !written) {
-		saved = saved ? saved : errno;
-		return cli_fail(cli, EX_CANTCREAT, "cannot write %s: %s", path,
-		                saved ? strerror(saved) : "write error");
-	}
-	return 0;
-}
-
-/* Check text against type and set key to it. Returns 0 or an exit status. */
-static int set_value(const struct cli *cli, docket_request *r, const char *what, const char *key,
-                     enum cli_type type, const char *const *choices, const char *text)
-{
-	char *file = NULL;
-	int64_t i;
-	int rc;
-
-	switch (type) {
-	case ARG_INT:
-		if (!cli_parse_int(text, INT64_MIN, INT64_MAX, &i))
-			return cli_usage_error(cli, "%s: bad integer '%s'", what, text);
-		rc = docket_request_set_int(r, key, i);
-		break;
-	case ARG_FILE:
-		if ((rc = cli_read_file(cli, what, text, &file, NULL)) != 0)
-			return rc;
-		rc = docket_request_set_str(r, key, file);
-		free(file);
-		break;
-	case ARG_DATE:
-		if (date_parse(text, strlen(text), &i) < 0)
-			return cli_usage_error(cli, "%s: bad date '%s' (YYYY-MM-DD)", what, text);
-		rc = docket_request_set_str(r, key, text);
-		break;
-	case ARG_TIME:
-		/* Only the form is checked here: docketd applies the office's zone. */
-		if (date_time_parse(text, strlen(text), &(struct date_time){0}) < 0)
-			return cli_usage_error(cli,
-			                       "%s: bad time '%s' (office time YYYY-MM-DD HH:MM[:SS], "
-			                       "or ISO 8601 with Z or an offset such as +01:00)",
-			                       what, text);
-		rc = docket_request_set_str(r, key, text);
-		break;
-	case ARG_CHOICE:
-		for (i = 0; choices[i] && strcmp(choices[i], text); i++)
-			;
-		if (!choices[i])
-			return cli_usage_error(cli,
-			                       "%s: '%s' is not one of the allowed values (see "
-			                       "docket %s --help)",
-			                       what, text, cli->cmd->name);
-		rc = docket_request_set_str(r, key, text);
-		break;
-	case ARG_FLAG:
-		rc = docket_request_set_bool(r, key, 1);
-		break;
-	default:
-		rc = docket_request_set_str(r, key, text);
-		break;
-	}
-	if (rc < 0) {
-		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
-		return EX_SOFTWARE;
-	}
-	return 0;
-}
-
-/* True when the command line gives key, through the positional argument or an option. */
-static bool given(const struct cli *cli, const char *key)
-{
-	if (cli->nargs && cli->cmd->pos_key && !strcmp(cli->cmd->pos_key, key))
-		return true;
-	for (size_t i = 0; i < cli->nvalues; i++)
-		if (cli->values[i].opt->key && !strcmp(cli->values[i].opt->key, key))
-			return true;
-	return false;
-}
-
-/* The command line's name for key, for messages. */
-static const char *spelled(const struct cli *cli, const char *key, char *buf, size_t size)
-{
-	if (cli->cmd->pos_key && !strcmp(cli->cmd->pos_key, key))
-		return cli->cmd->pos_name;
-	for (const struct cli_option *o = options; o->name; o++) {
-		if (o->key && !strcmp(o->key, key) && cli_option_find(cli->cmd, o->name) == o) {
-			snprintf(buf, size, "--%s", o->name);
-			return buf;
-		}
-	}
-	return key;
-}
-
-static int check_keys(const struct cli *cli)
-{
-	const struct cli_command *cmd = cli->cmd;
-	char buf[64];
-
-	for (size_t i = 0; i < cli->nvalues; i++)
-		for (size_t j = 0; j < i; j++)
-			if (cli->values[i].opt == cli->values[j].opt)
-				return cli_usage_error(cli, "--%s given twice",
-				                       cli->values[i].opt->name);
-			else if (cli->values[i].opt->key && cli->values[j].opt->key &&
-			         !strcmp(cli->values[i].opt->key, cli->values[j].opt->key))
-				return cli_usage_error(
-				    cli, "--%s and --%s both give %s", cli->values[j].opt->name,
-				    cli->values[i].opt->name, cli->values[i].opt->key);
-	for (size_t i = 0, stdin_readers = 0; i < cli->nvalues; i++)
-		if (cli->values[i].opt->type == ARG_FILE && !strcmp(cli->values[i].text, "-") &&
-		    ++stdin_readers > 1)
-			return cli_usage_error(cli, "only one option can read standard input");
-	for (const char *p = cmd->required ? cmd->required : ""; *p;) {
-		char key[32];
-		size_t len = strcspn(p, " ");
-		snprintf(key, sizeof key, "%.*s", (int)len, p);
-		if (!given(cli, key))
-			return cli_usage_error(cli, "missing %s",
-			                       spelled(cli, key, buf, sizeof buf));
-		p += len + strspn(p + len, " ");
-	}
-	if (cmd->exactly_one) {
-		const char *a = cmd->exactly_one, *b = strchr(a, ' ') + 1;
-		char ka[32], bb[64];
-		snprintf(ka, sizeof ka, "%.*s", (int)(b - 1 - a), a);
-		if (given(cli, ka) == given(cli, b))
-			return cli_usage_error(cli, "give exactly one of %s and %s",
-			                       spelled(cli, ka, buf, sizeof buf),
-			                       spelled(cli, b, bb, sizeof bb));
-	}
-	if (cmd->some_option && cli->nvalues == 0)
-		return cli_usage_error(cli, "nothing to change: give at least one option");
-	return 0;
-}
-
-int cli_request_build(const struct cli *cli, docket_request **out)
-{
-	const struct cli_command *cmd = cli->cmd;
-	docket_request *r = NULL;
-	char what[64];
-	int64_t n;
-	int rc;
-
-	*out = NULL;
-	if ((rc = check_keys(cli)) != 0)
-		return rc;
-	if (!cmd->changes && (cli->idem || cli->expect_version))
-		return cli_usage_error(cli, "--idem and --expect-version apply only to changes");
-	if ((rc = docket_request_new(&r, cmd->op)) < 0) {
-		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
-		return EX_SOFTWARE;
-	}
-	if (cli->nargs && cmd->pos_key &&
-	    (rc = set_value(cli, r, cmd->pos_name, cmd->pos_key, cmd->pos_type, NULL,
-	                    cli->args[0])) != 0)
-		goto out;
-	for (size_t i = 0; i < cli->nvalues; i++) {
-		const struct cli_option *o = cli->values[i].opt;
-		/* The CLI's own options (render --output) are for the command to use. */
-		if (!o->key)
-			continue;
-		snprintf(what, sizeof what, "--%s", o->name);
-		if ((rc = set_value(cli, r, what, o->key, o->type, o->choices,
-		                    cli->values[i].text)) != 0)
-			goto out;
-	}
-	if (cli->idem && (rc = set_value(cli, r, "--idem", "idem", ARG_STR, NULL, cli->idem)) != 0)
-		goto out;
-	if (cli->expect_version) {
-		if (!cli_parse_int(cli->expect_version, 0, INT64_MAX, &n)) {
-			rc = cli_usage_error(cli, "--expect-version: bad version '%s'",
-			                     cli->expect_version);
-			goto out;
-		}
-		if ((rc = docket_request_set_int(r, "expect_version", n)) < 0) {
-			rc = EX_SOFTWARE;
-			goto out;
-		}
-	}
-	*out = r;
-	r = NULL;
-	rc = 0;
-out:
-	docket_request_destroy(&r);
-	return rc;
 }

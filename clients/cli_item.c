@@ -4,8 +4,9 @@
 
 #include "cli.h"
 
-static void print_order(const docket_msg *m)
+void cli_print_item_order(struct cli_zone *z, const docket_msg *m)
 {
+	(void)z; /* no times to show */
 	int64_t id = 0, seq;
 	char p[48];
 	const char *code = cli_str(m, "item", "code"), *subject = cli_str(m, "item", "subject");
@@ -29,13 +30,10 @@ static void print_order(const docket_msg *m)
 		printf("(event %" PRId64 ")\n", seq);
 }
 
-int cli_item_order(const struct cli *cli)
+int cli_item_order_fill(const struct cli *cli, docket_request *r)
 {
-	docket_request *r = NULL;
-	docket_client *c = NULL;
-	docket_msg *reply = NULL;
 	int64_t item;
-	int rc, status;
+	int rc;
 
 	if (cli->nargs == 0)
 		return cli_usage_error(cli, "missing ITEM");
@@ -48,24 +46,8 @@ int cli_item_order(const struct cli *cli)
 		return cli_usage_error(cli, "ITEM: bad item id '%s'", cli->args[0]);
 	if (cli->expect_version)
 		return cli_usage_error(cli, "--expect-version does not apply to an item's order");
-	if ((status = cli_request_build(cli, &r)) != 0)
-		return status;
 	rc = docket_request_set_int(r, "item", item);
 	for (size_t i = 1; rc == 0 && i < cli->nargs; i++)
 		rc = docket_request_append_str(r, "refs", cli->args[i]);
-	if (rc < 0) {
-		status = cli_fail(cli, EX_SOFTWARE, "%s", docket_strerror(rc));
-		goto out;
-	}
-	if ((status = cli_connect(cli, &c)) != 0 || (status = cli_send(cli, c, r, NULL, &reply)))
-		goto out;
-	if (cli->json)
-		status = cli_print_json(reply, DOCKET_JSON_PRETTY);
-	else
-		print_order(reply);
-out:
-	docket_msg_destroy(&reply);
-	docket_client_destroy(&c);
-	docket_request_destroy(&r);
-	return status;
+	return rc < 0 ? cli_fail(cli, EX_SOFTWARE, "%s", docket_strerror(rc)) : 0;
 }

@@ -74,8 +74,9 @@ static void snippet(const docket_msg *m, const char *p, bool bold)
 	putchar('\n');
 }
 
-static void print_results(const docket_msg *m)
+void cli_print_search(struct cli_zone *z, const docket_msg *m)
 {
+	(void)z; /* no times to show */
 	size_t n = docket_msg_count(m, "results");
 	bool bold = use_bold();
 	char p[48], day[CLI_TIME_LEN];
@@ -103,38 +104,19 @@ static void print_results(const docket_msg *m)
 	}
 }
 
-int cli_search(const struct cli *cli)
+int cli_search_fill(const struct cli *cli, docket_request *r)
 {
-	docket_request *r = NULL;
-	docket_client *c = NULL;
-	docket_msg *reply = NULL;
-	char *query = NULL;
-	int rc, status;
+	char *query;
+	int rc, status = 0;
 
 	if (cli->nargs == 0)
 		return cli_usage_error(cli, "missing WORDS to search for");
 	if (!(query = join(cli)))
 		return cli_fail(cli, EX_SOFTWARE, "out of memory");
-	if (!query[strspn(query, " \t\r\n\v\f")]) {
+	if (!query[strspn(query, " \t\r\n\v\f")])
 		status = cli_usage_error(cli, "nothing to search for: the words are empty");
-		goto out;
-	}
-	if ((status = cli_request_build(cli, &r)) != 0)
-		goto out;
-	if ((rc = docket_request_set_str(r, "query", query)) < 0) {
+	else if ((rc = docket_request_set_str(r, "query", query)) < 0)
 		status = cli_fail(cli, EX_SOFTWARE, "%s", docket_strerror(rc));
-		goto out;
-	}
-	if ((status = cli_connect(cli, &c)) != 0 || (status = cli_send(cli, c, r, NULL, &reply)))
-		goto out;
-	if (cli->json)
-		status = cli_print_json(reply, DOCKET_JSON_PRETTY);
-	else
-		print_results(reply);
-out:
-	docket_msg_destroy(&reply);
-	docket_client_destroy(&c);
-	docket_request_destroy(&r);
 	free(query);
 	return status;
 }
