@@ -47,6 +47,21 @@ char *arena_strndup(struct arena *a, const char *s, size_t len)
 	return p;
 }
 
+void *arena_push(struct arena *a, void **items, size_t *n, size_t *cap, size_t size)
+{
+	if (*n == *cap) {
+		size_t grown_cap = *cap ? 2 * *cap : 16;
+		char *grown = arena_alloc(a, grown_cap * size);
+		if (!grown)
+			return NULL;
+		if (*n)
+			memcpy(grown, *items, *n * size);
+		*items = grown;
+		*cap = grown_cap;
+	}
+	return (char *)*items + (*n)++ * size;
+}
+
 void arena_reset(struct arena *a)
 {
 	for (struct arena_block *b = a->all; b; b = b->next)

@@ -17,6 +17,13 @@ void *arena_alloc(struct arena *a, size_t n);
 /* Copy len bytes and a NUL; NULL when out of memory. */
 char *arena_strndup(struct arena *a, const char *s, size_t len);
 
+/*
+ * A slot at the end of the array *items holding *n elements of size bytes
+ * in room for *cap, which doubles (the old elements copied) when full; *n
+ * counts the slot. NULL, and nothing changed, when out of memory.
+ */
+void *arena_push(struct arena *a, void **items, size_t *n, size_t *cap, size_t size);
+
 /* Forget every allocation but keep the memory for the next batch. */
 void arena_reset(struct arena *a);
 

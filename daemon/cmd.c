@@ -157,20 +157,13 @@ void cmd_remind_ctx(struct cmd *c, struct remind_ctx *x)
 
 int cmd_refs_add(struct cmd_refs *r, struct str ref)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? 2 * r->cap : 16;
-		struct str *grown = arena_alloc(r->arena, cap * sizeof *grown);
-		if (!grown)
-			return -DOCKET_ENOMEM;
-		if (r->n)
-			memcpy(grown, r->ref, r->n * sizeof *grown);
-		r->ref = grown;
-		r->cap = cap;
-	}
 	char *copy = arena_strndup(r->arena, ref.ptr, ref.len);
-	if (!copy)
+	struct str *slot = copy ? arena_push(r->arena, (void **)&r->ref, &r->n, &r->cap,
+					     sizeof *r->ref)
+				: NULL;
+	if (!slot)
 		return -DOCKET_ENOMEM;
-	r->ref[r->n++] = (struct str){copy, ref.len};
+	*slot = (struct str){copy, ref.len};
 	return 0;
 }
 
@@ -205,6 +198,7 @@ int cmd_apply(struct cmd *c)
 	case OP_DUE:
 		return handle_agenda(c);
 	case OP_RENDER:
+		return handle_report(c);
 	case OP_REGISTER:
 	case OP_SEARCH:
 	case OP_IMPORTS:

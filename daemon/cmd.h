@@ -114,7 +114,7 @@ int handle_query(struct cmd *c);
 int handle_agenda(struct cmd *c);
 int handle_item_order(struct cmd *c);
 int handle_import(struct cmd *c);
-int handle_register(struct cmd *c); /* register, search, imports and render */
+int handle_register(struct cmd *c); /* register, search and imports */
 int handle_report(struct cmd *c);   /* render */
 
 /* Dispatch by op. */

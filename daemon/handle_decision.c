@@ -11,14 +11,9 @@
 
 #define REF(d) (int)(d)->ref.len, (d)->ref.ptr
 
-static struct str cstr(const char *s)
-{
-	return (struct str){s, (uint32_t)strlen(s)};
-}
-
 static struct str now(struct cmd *c)
 {
-	return cstr(c->ts);
+	return str_c(c->ts);
 }
 
 /* The item a decision goes on, and whether its meeting is where op needs it. */
@@ -99,7 +94,7 @@ static int business_date(struct cmd *c, struct decision *d, int f, int col, int6
 static int apply_publish(struct cmd *c, struct decision *d)
 {
 	const struct request *q = c->req;
-	struct str level = q->present & BIT(F_RESTRICTION) ? q->s[F_RESTRICTION] : cstr("none");
+	struct str level = q->present & BIT(F_RESTRICTION) ? q->s[F_RESTRICTION] : str_c("none");
 	int none = level.len == 4 && memcmp(level.ptr, "none", 4) == 0;
 	int part = level.len == 4 && memcmp(level.ptr, "part", 4) == 0;
 	/* Under part, only the public wording given is published: a text without one is withheld. */
@@ -191,7 +186,7 @@ static int apply_lift(struct cmd *c, struct decision *d)
 	if (!decision_restricted(d))
 		return cmd_fail(c, -DOCKET_EPRECONDITION, "decision '%.*s' is not restricted",
 				REF(d));
-	d->col[D_RESTRICTION] = cstr("none");
+	d->col[D_RESTRICTION] = str_c("none");
 	/* The event log keeps what the restriction was; the record now publishes everything. */
 	d->col[D_RESTRICTION_REASON] = (struct str){NULL, 0};
 	d->col[D_REVIEW_DATE] = (struct str){NULL, 0};
@@ -255,7 +250,7 @@ static int apply(struct cmd *c, struct decision *d)
 		d->cost_pence = -1;
 		set_text_fields(c, d);
 		d->col[D_AUTHOR] = c->who->name;
-		d->col[D_RESTRICTION] = cstr("none");
+		d->col[D_RESTRICTION] = str_c("none");
 		d->col[D_DRAFTED_AT] = now(c);
 		return 0;
 	case OP_AMEND:

@@ -25,6 +25,7 @@ struct entry {
 	struct str ref;     /* given or made from the template */
 	int64_t line;
 	int exists;         /* the decision is already recorded: nothing to create */
+	int state;          /* ST_* it is recorded in, when it exists */
 };
 
 struct import {
@@ -203,6 +204,7 @@ static int check_existing(struct import *im)
 					"different wording; give this one another reference",
 					FILE_LINE(im, en->line), (int)en->ref.len, en->ref.ptr);
 		en->exists = 1;
+		en->state = d.state;
 	}
 	return 0;
 }
@@ -332,7 +334,7 @@ static int find_item(struct import *im)
 
 static struct str or(struct str s, const char *dflt)
 {
-	return s.ptr ? s : (struct str){dflt, (uint32_t)strlen(dflt)};
+	return s.ptr ? s : str_c(dflt);
 }
 
 /* Record one entry's decision in the state the document proves, with its event. */
@@ -340,7 +342,7 @@ static int create(struct import *im, struct entry *en, int64_t *position)
 {
 	struct cmd *c = im->c;
 	const struct request *q = &en->req;
-	struct str ts = {c->ts, (uint32_t)strlen(c->ts)};
+	struct str ts = str_c(c->ts);
 	struct decision d = {
 		.ref = en->ref,
 		.state = im->item.id ? ST_REPORTED : ST_ENDORSED,
@@ -357,11 +359,11 @@ static int create(struct import *im, struct entry *en, int64_t *position)
 	d.col[D_DECISION_MAKER] = or(q->s[F_DECISION_MAKER], "pcc");
 	d.col[D_CATEGORY] = or(q->s[F_CATEGORY], "other");
 	d.col[D_AUTHOR] = c->who->name;
-	d.col[D_RESTRICTION] = or((struct str){NULL, 0}, "none");
+	d.col[D_RESTRICTION] = str_c("none");
 	if (q->s[F_RESTRICTION_REASON].ptr) {
 		/* A register that restricts a decision's papers publishes its summary only. */
-		d.col[D_RESTRICTION] = or((struct str){NULL, 0}, "part");
-		d.col[D_WITHHELD] = or((struct str){NULL, 0}, "the decision papers");
+		d.col[D_RESTRICTION] = str_c("part");
+		d.col[D_WITHHELD] = str_c("the decision papers");
 		d.col[D_RESTRICTION_REASON] = q->s[F_RESTRICTION_REASON];
 		d.col[D_PUBLIC_TEXT] = d.col[D_TEXT];
 		if (q->s[F_JUSTIFICATION].ptr)
@@ -405,15 +407,6 @@ static void pack_outcome(msgpack_packer *pk, int64_t line, struct str ref, int s
 	pack_cstr(pk, result);
 }
 
-static void pack_id(msgpack_packer *pk, const char *key, int64_t id)
-{
-	pack_cstr(pk, key);
-	if (id)
-		msgpack_pack_int64(pk, id);
-	else
-		msgpack_pack_nil(pk);
-}
-
 static void reply_head(struct cmd *c, int64_t source, int64_t meeting, int64_t item,
 		       int64_t created, int64_t existing)
 {
@@ -423,9 +416,9 @@ static void reply_head(struct cmd *c, int64_t source, int64_t meeting, int64_t i
 	else
 		msgpack_pack_false(c->out);
 	/* A dry run records no document. */
-	pack_id(c->out, "source", c->discard ? 0 : source);
-	pack_id(c->out, "meeting", meeting);
-	pack_id(c->out, "item", item);
+	pack_id_pair(c->out, "source", c->discard ? 0 : source);
+	pack_id_pair(c->out, "meeting", meeting);
+	pack_id_pair(c->out, "item", item);
 	pack_cstr(c->out, "created");
 	msgpack_pack_int64(c->out, created);
 	pack_cstr(c->out, "existing");
@@ -515,7 +508,7 @@ int handle_import(struct cmd *c)
 		.to = q->s[F_TO],
 		.subject = q->s[F_SUBJECT],
 		.item = im.item.id,
-		.imported_at = {c->ts, (uint32_t)strlen(c->ts)},
+		.imported_at = str_c(c->ts),
 		.actor = c->who->name,
 	};
 	if ((rc = store_source_insert(c->store, &src)) < 0)
@@ -534,12 +527,7 @@ outcomes:
 	msgpack_pack_array(c->out, im.n);
 	for (uint32_t i = 0; i < im.n; i++) {
 		const struct entry *en = &im.e[i];
-		int state = im.item.id ? ST_REPORTED : ST_ENDORSED;
-		if (en->exists) {
-			struct decision d;
-			if (store_decision_get(c->store, en->ref, c->arena, &d) == 0)
-				state = d.state;
-		}
+		int state = en->exists ? en->state : im.item.id ? ST_REPORTED : ST_ENDORSED;
 		pack_outcome(c->out, en->line, en->ref, state, en->exists ? "exists" : "created");
 	}
 	c->pairs++;

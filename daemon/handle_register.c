@@ -140,11 +140,7 @@ static int source_add(void *ctx, const struct source *src)
 	pack_str(pk, src->document);
 	pack_cstr(pk, "title");
 	pack_str(pk, src->title.ptr ? src->title : src->subject);
-	pack_cstr(pk, "item");
-	if (src->item)
-		msgpack_pack_int64(pk, src->item);
-	else
-		msgpack_pack_nil(pk);
+	pack_id_pair(pk, "item", src->item);
 	pack_cstr(pk, "decisions");
 	msgpack_pack_int64(pk, src->decisions);
 	pack_cstr(pk, "imported_at");
@@ -181,8 +177,6 @@ int handle_register(struct cmd *c)
 		return search(c);
 	case OP_IMPORTS:
 		return imports(c);
-	case OP_RENDER:
-		return handle_report(c);
 	}
 	return cmd_fail(c, -DOCKET_EINTERNAL, "no handler for '%s'", proto_op_name(c->req->op));
 }

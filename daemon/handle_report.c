@@ -20,17 +20,9 @@ struct collect {
 static int collect(void *ctx, const struct decision *d)
 {
 	struct collect *k = ctx;
-	if (k->n == k->cap) {
-		size_t cap = k->cap ? 2 * k->cap : 16;
-		struct report_decision *grown = arena_alloc(k->c->arena, cap * sizeof *grown);
-		if (!grown)
-			return -DOCKET_ENOMEM;
-		if (k->n)
-			memcpy(grown, k->d, k->n * sizeof *grown);
-		k->d = grown;
-		k->cap = cap;
-	}
-	return public_decision(k->c->arena, d, &k->d[k->n++]);
+	struct report_decision *slot =
+		arena_push(k->c->arena, (void **)&k->d, &k->n, &k->cap, sizeof *k->d);
+	return slot ? public_decision(k->c->arena, d, slot) : -DOCKET_ENOMEM;
 }
 
 static const char *cstr_of(struct cmd *c, struct str s)
@@ -95,7 +87,9 @@ int handle_report(struct cmd *c)
 	struct collect k = {.c = c};
 	int by_item = (q->present & BIT(F_ITEM)) != 0;
 	int64_t id = by_item ? q->n[F_ITEM] : q->n[F_SOURCE];
-	int rc = by_item ? item_header(c, id, &r) : source_header(c, id, &r);
+	int rc = cmd_need_role(c, ROLE_READER);
+	if (rc == 0)
+		rc = by_item ? item_header(c, id, &r) : source_header(c, id, &r);
 	if (rc < 0)
 		return rc;
 	rc = by_item ? store_item_decisions(c->store, id, collect, &k)
@@ -115,7 +109,8 @@ int handle_report(struct cmd *c)
 	size_t len = 0;
 	if ((rc = report_render(&r, (enum report_format)format, &out, &len)) < 0)
 		return cmd_fail(c, rc == -DOCKET_ENOMEM ? rc : -DOCKET_ESTORAGE,
-				"cannot render the report: a stored date is not a date");
+				"cannot render the report: a stored record is not one the report "
+				"can hold (a date, restriction or text edited by hand?)");
 	pack_cstr(c->out, "format");
 	pack_cstr(c->out, proto_render_formats[format]);
 	pack_cstr(c->out, "decisions");

@@ -68,7 +68,7 @@ static int load_config(struct daemon *d, struct config *c, char *err, size_t err
 
 static void set_principal(struct daemon *d)
 {
-	d->who.name = (struct str){d->config.principal, (uint32_t)strlen(d->config.principal)};
+	d->who.name = str_c(d->config.principal);
 	d->who.roles = d->config.roles;
 }
 

@@ -67,7 +67,7 @@ static int long_text(int col)
 
 #define LONG_TEXTS 6
 
-static void pack_id_or_nil(msgpack_packer *pk, const char *key, int64_t id)
+void pack_id_pair(msgpack_packer *pk, const char *key, int64_t id)
 {
 	pack_cstr(pk, key);
 	if (id)
@@ -90,10 +90,10 @@ void pack_decision(msgpack_packer *pk, const struct decision *d, int summary)
 		msgpack_pack_int64(pk, d->cost_pence);
 	else
 		msgpack_pack_nil(pk);
-	pack_id_or_nil(pk, "item", d->item);
-	pack_id_or_nil(pk, "position", d->position);
-	pack_id_or_nil(pk, "source", d->source);
-	pack_id_or_nil(pk, "source_line", d->source_line);
+	pack_id_pair(pk, "item", d->item);
+	pack_id_pair(pk, "position", d->position);
+	pack_id_pair(pk, "source", d->source);
+	pack_id_pair(pk, "source_line", d->source_line);
 	for (int i = 0; i < D_COUNT; i++) {
 		if (summary && long_text(i))
 			continue;
@@ -148,18 +148,10 @@ void pack_reminder(msgpack_packer *pk, const struct reminder *r)
 	pack_str(pk, r->due_at);
 	pack_cstr(pk, "target_at");
 	pack_str(pk, r->target_at);
-	pack_cstr(pk, "meeting");
-	if (r->meeting)
-		msgpack_pack_int64(pk, r->meeting);
-	else
-		msgpack_pack_nil(pk);
+	pack_id_pair(pk, "meeting", r->meeting);
 	pack_cstr(pk, "ref");
 	pack_str(pk, r->ref);
-	pack_cstr(pk, "seq");
-	if (r->seq)
-		msgpack_pack_int64(pk, r->seq);
-	else
-		msgpack_pack_nil(pk);
+	pack_id_pair(pk, "seq", r->seq);
 	pack_cstr(pk, "settled_at");
 	pack_str(pk, r->settled_at);
 }

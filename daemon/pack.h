@@ -20,6 +20,9 @@ size_t pack_open_map(msgpack_sbuffer *buf);
 size_t pack_open_array(msgpack_sbuffer *buf);
 void pack_close(msgpack_sbuffer *buf, size_t at, uint32_t count);
 
+/* key, then id, or nil for 0 (ids and seqs start at 1). */
+void pack_id_pair(msgpack_packer *pk, const char *key, int64_t id);
+
 /* A decision map; summary leaves out the long texts (for list). */
 void pack_decision(msgpack_packer *pk, const struct decision *d, int summary);
 

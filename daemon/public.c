@@ -100,14 +100,6 @@ void public_pack(msgpack_packer *pk, const struct decision *d)
 	pair(pk, "published_on", d->col[D_PUBLISHED_ON]);
 	pair(pk, "reported_on", d->col[D_REPORTED_ON]);
 	pair(pk, "published_at", d->col[D_PUBLISHED_AT]);
-	pack_cstr(pk, "item");
-	if (d->item)
-		msgpack_pack_int64(pk, d->item);
-	else
-		msgpack_pack_nil(pk);
-	pack_cstr(pk, "position");
-	if (d->position)
-		msgpack_pack_int64(pk, d->position);
-	else
-		msgpack_pack_nil(pk);
+	pack_id_pair(pk, "item", d->item);
+	pack_id_pair(pk, "position", d->position);
 }

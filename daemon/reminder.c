@@ -97,7 +97,7 @@ static int plan(const struct remind_ctx *x, const struct target *t)
 		/* Only before its target (a 09:00 reminder on the day of an 08:00 meeting is not). */
 		if (k < 0 || due >= t->at) {
 			r->status = RS_CANCELLED;
-			r->settled_at = (struct str){x->ts, (uint32_t)strlen(x->ts)};
+			r->settled_at = str_c(x->ts);
 		} else {
 			covered |= 1u << k;
 			date_format_utc(due, due_at);
@@ -256,7 +256,7 @@ static int end(const struct remind_ctx *x, struct outbox *o, size_t start, struc
 		return rc;
 	r->status = status;
 	r->seq = ev.seq;
-	r->settled_at = (struct str){x->ts, (uint32_t)strlen(x->ts)};
+	r->settled_at = str_c(x->ts);
 	return store_reminder_update(x->store, r);
 }
 

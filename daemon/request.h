@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "ref.h"
 
@@ -75,6 +76,12 @@ enum field {
 };
 
 #define BIT(f) (UINT64_C(1) << (f))
+
+/* A NUL-terminated string as a str. */
+static inline struct str str_c(const char *s)
+{
+	return (struct str){s, (uint32_t)strlen(s)};
+}
 
 struct request {
 	int op;               /* OP_*, or -1 before the op is known */
