@@ -15,6 +15,7 @@
 #include "date.h"
 #include "docket/error.h"
 #include "export_int.h"
+#include "html_text.h"
 #include "text.h"
 
 int export_fail(char *err, size_t errlen, int code, const char *fmt, ...)
@@ -138,48 +139,12 @@ void export_date(struct export_page *p, xmlNodePtr parent, const char *ymd)
 	export_attr(p, t, "datetime", ymd);
 }
 
-/* A block's text, its single newlines kept as line breaks. */
-static void lines(struct export_page *p, xmlNodePtr parent, const char *text, size_t len)
-{
-	while (len) {
-		const char *nl = memchr(text, '\n', len);
-		size_t n = nl ? (size_t)(nl - text) : len;
-		export_text(p, parent, text, n);
-		if (!nl)
-			break;
-		export_el(p, parent, "br", NULL);
-		text += n + 1;
-		len -= n + 1;
-	}
-}
-
-struct blocks_ctx {
-	struct export_page *p;
-	xmlNodePtr parent, list;
-};
-
-static int block(void *ctx, enum text_block kind, const char *text, size_t len, int first_item,
-                 int last_item)
-{
-	struct blocks_ctx *c = ctx;
-	if (kind == TEXT_LIST_ITEM) {
-		if (first_item || !c->list)
-			c->list = export_el(c->p, c->parent, "ul", NULL);
-		lines(c->p, export_el(c->p, c->list, "li", NULL), text, len);
-		if (last_item)
-			c->list = NULL;
-	} else {
-		c->list = NULL;
-		lines(c->p, export_el(c->p, c->parent, "p", NULL), text, len);
-	}
-	return c->p->oom ? -DOCKET_ENOMEM : 0;
-}
-
 int export_blocks(struct export_page *p, xmlNodePtr parent, const char *text)
 {
-	struct blocks_ctx c = {p, parent, NULL};
-	int rc = text ? text_blocks(text, block, &c) : 0;
-	return rc < 0 ? rc : p->oom ? -DOCKET_ENOMEM : 0;
+	int rc = p->oom ? -DOCKET_ENOMEM : html_text(parent, text);
+	if (rc == -DOCKET_ENOMEM)
+		p->oom = 1;
+	return rc;
 }
 
 static void head(struct export_page *p, xmlNodePtr html, const struct export_register *r,

@@ -39,6 +39,12 @@ void rbuf_putc(struct rbuf *b, char c)
 	rbuf_add(b, &c, 1);
 }
 
+void rbuf_block(struct rbuf *b)
+{
+	if (b->blocks++)
+		rbuf_putc(b, '\n');
+}
+
 void rbuf_free(struct rbuf *b)
 {
 	free(b->p);

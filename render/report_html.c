@@ -9,6 +9,7 @@
 #include <libxml/xmlIO.h>
 
 #include "docket/error.h"
+#include "html_text.h"
 #include "report_int.h"
 
 /*
@@ -110,54 +111,14 @@ static void nl(struct hw *h, xmlNodePtr parent)
 	text(h, parent, "\n");
 }
 
-/* A paragraph block: its lines, trimmed, with <br> where the text has a single newline. */
-static void paragraph(struct hw *h, xmlNodePtr parent, const char *s, size_t n)
-{
-	xmlNodePtr p = el(h, parent, "p", NULL);
-	int first = 1;
-	while (n > 0) {
-		const char *nl_at = memchr(s, '\n', n);
-		size_t len = nl_at ? (size_t)(nl_at - s) : n, start = 0, stop = len;
-		while (start < stop && strchr(" \t\r", s[start]))
-			start++;
-		while (stop > start && strchr(" \t\r", s[stop - 1]))
-			stop--;
-		if (!first)
-			el(h, p, "br", NULL);
-		first = 0;
-		text_n(h, p, s + start, stop - start);
-		s += nl_at ? len + 1 : len;
-		n -= nl_at ? len + 1 : len;
-	}
-}
-
-/* Where text_blocks puts a long text's blocks: the article, and the list being filled. */
-struct section {
-	struct hw *h;
-	xmlNodePtr parent, list;
-};
-
-static int on_block(void *ctx, enum text_block kind, const char *s, size_t n, int first_item,
-                    int last_item)
-{
-	struct section *sec = ctx;
-	(void)last_item;
-	if (kind == TEXT_PARAGRAPH) {
-		paragraph(sec->h, sec->parent, s, n);
-	} else {
-		if (first_item || sec->list == NULL)
-			sec->list = el(sec->h, sec->parent, "ul", NULL);
-		xmlNodePtr li = el(sec->h, sec->list, "li", NULL);
-		text_n(sec->h, li, s, n);
-	}
-	return sec->h->err;
-}
-
 static void section(struct hw *h, xmlNodePtr article, const char *heading, const char *s)
 {
-	struct section sec = {.h = h, .parent = article, .list = NULL};
 	el(h, article, "h3", heading);
-	text_blocks(s, on_block, &sec);
+	if (h->err == 0 && article != NULL) {
+		int rc = html_text(article, s);
+		if (rc < 0)
+			h->err = rc;
+	}
 }
 
 /* The shared wording as a paragraph: the meta line (k none) or the restriction notice. */

@@ -14,13 +14,16 @@
 struct rbuf {
 	char *p;
 	size_t len, cap;
-	int err; /* 0 or -DOCKET_ENOMEM */
+	int err;    /* 0 or -DOCKET_ENOMEM */
+	int blocks; /* blocks begun with rbuf_block */
 };
 
 void rbuf_add(struct rbuf *b, const char *s, size_t n);
 void rbuf_puts(struct rbuf *b, const char *s);
 void rbuf_putc(struct rbuf *b, char c);
 void rbuf_free(struct rbuf *b);
+/* Begin a block of the text and Markdown layouts: one blank line before each but the first. */
+void rbuf_block(struct rbuf *b);
 /* Hand the NUL-terminated contents to *out and *len; or free them and return the error. */
 int rbuf_take(struct rbuf *b, char **out, size_t *len);
 

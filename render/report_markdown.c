@@ -4,19 +4,6 @@
 
 #include "report_int.h"
 
-/* Markdown blocks, one blank line between each, except between items of one list. */
-struct mw {
-	struct rbuf *b;
-	int any; /* a block has been written */
-};
-
-static void block_open(struct mw *w)
-{
-	if (w->any)
-		rbuf_putc(w->b, '\n');
-	w->any = 1;
-}
-
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r';
@@ -106,53 +93,53 @@ static void inline_str(struct rbuf *b, const char *s, const char *sep)
 static int on_block(void *ctx, enum text_block kind, const char *text, size_t len, int first_item,
                     int last_item)
 {
-	struct mw *w = ctx;
+	struct rbuf *w = ctx;
 	(void)last_item;
 	if (kind == TEXT_LIST_ITEM) {
 		if (first_item)
-			block_open(w);
-		rbuf_puts(w->b, "- ");
-		inline_text(w->b, text, len, " ");
+			rbuf_block(w);
+		rbuf_puts(w, "- ");
+		inline_text(w, text, len, " ");
 	} else {
-		block_open(w);
-		inline_text(w->b, text, len, "  \n");
+		rbuf_block(w);
+		inline_text(w, text, len, "  \n");
 	}
-	rbuf_putc(w->b, '\n');
-	return w->b->err;
+	rbuf_putc(w, '\n');
+	return w->err;
 }
 
 /* "**Decision:**" and the text's paragraphs and lists. */
-static void section(struct mw *w, const char *label, const char *text)
+static void section(struct rbuf *w, const char *label, const char *text)
 {
-	block_open(w);
-	rbuf_puts(w->b, label);
-	rbuf_putc(w->b, '\n');
+	rbuf_block(w);
+	rbuf_puts(w, label);
+	rbuf_putc(w, '\n');
 	text_blocks(text, on_block, w);
 }
 
-static void line(struct mw *w, const char *prefix, const char *s, const char *sep)
+static void line(struct rbuf *w, const char *prefix, const char *s, const char *sep)
 {
-	block_open(w);
-	rbuf_puts(w->b, prefix);
-	inline_str(w->b, s, sep);
-	rbuf_putc(w->b, '\n');
+	rbuf_block(w);
+	rbuf_puts(w, prefix);
+	inline_str(w, s, sep);
+	rbuf_putc(w, '\n');
 }
 
 /* "**From:** value", ending in two spaces, a hard break, but for the last. */
-static void field(struct mw *w, int *open, const char *label, const char *value)
+static void field(struct rbuf *w, int *open, const char *label, const char *value)
 {
 	if (!report_has_text(value))
 		return;
 	if (!*open)
-		block_open(w);
+		rbuf_block(w);
 	else
-		rbuf_puts(w->b, "  \n");
+		rbuf_puts(w, "  \n");
 	*open = 1;
-	rbuf_puts(w->b, label);
-	inline_str(w->b, value, " ");
+	rbuf_puts(w, label);
+	inline_str(w, value, " ");
 }
 
-static void header(struct mw *w, const struct report *r)
+static void header(struct rbuf *w, const struct report *r)
 {
 	line(w, "# ", report_heading(r), " ");
 	int open = 0;
@@ -162,36 +149,36 @@ static void header(struct mw *w, const struct report *r)
 	if (report_item_line(r, &item) == 0 && item.err == 0)
 		field(w, &open, "**Item & Date:** ", item.p);
 	if (item.err != 0)
-		w->b->err = item.err;
+		w->err = item.err;
 	rbuf_free(&item);
 	if (open)
-		rbuf_putc(w->b, '\n');
+		rbuf_putc(w, '\n');
 	/* The title line, when the subject took the heading. */
 	if (report_has_text(r->subject) && report_has_text(r->title))
 		line(w, "", r->title, "  \n");
 }
 
-static void heading(struct mw *w, const struct report_decision *d, size_t i)
+static void heading(struct rbuf *w, const struct report_decision *d, size_t i)
 {
-	block_open(w);
-	rbuf_puts(w->b, "## ");
+	rbuf_block(w);
+	rbuf_puts(w, "## ");
 	if (report_has_text(d->title)) {
-		inline_str(w->b, d->title, " ");
+		inline_str(w, d->title, " ");
 	} else {
 		char num[32];
 		snprintf(num, sizeof num, "Decision %zu", i + 1);
-		rbuf_puts(w->b, num);
+		rbuf_puts(w, num);
 	}
 	if (report_has_text(d->ref)) {
-		rbuf_puts(w->b, " (");
-		inline_str(w->b, d->ref, " ");
-		rbuf_putc(w->b, ')');
+		rbuf_puts(w, " (");
+		inline_str(w, d->ref, " ");
+		rbuf_putc(w, ')');
 	}
-	rbuf_putc(w->b, '\n');
+	rbuf_putc(w, '\n');
 }
 
 /* The meta line or the notice, built plain and escaped as one piece of text. */
-static void derived(struct mw *w, const char *prefix, const struct report_decision *d,
+static void derived(struct rbuf *w, const char *prefix, const struct report_decision *d,
                     enum restrict_kind k)
 {
 	struct rbuf s = {0};
@@ -200,14 +187,14 @@ static void derived(struct mw *w, const char *prefix, const struct report_decisi
 	else
 		report_notice(d, k, &s);
 	if (s.err != 0)
-		w->b->err = s.err;
+		w->err = s.err;
 	else if (s.len > 0)
 		line(w, prefix ? prefix : "", s.p, " ");
 	rbuf_free(&s);
 }
 
 /* A fully restricted decision: heading and notice only, whatever text the struct holds. */
-static void decision(struct mw *w, const struct report_decision *d, size_t i)
+static void decision(struct rbuf *w, const struct report_decision *d, size_t i)
 {
 	enum restrict_kind k = report_restriction(d);
 	heading(w, d, i);
@@ -226,11 +213,10 @@ static void decision(struct mw *w, const struct report_decision *d, size_t i)
 
 int report_markdown(const struct report *r, struct rbuf *b)
 {
-	struct mw w = {.b = b, .any = 0};
-	header(&w, r);
+	header(b, r);
 	for (size_t i = 0; i < r->n; i++)
-		decision(&w, &r->decisions[i], i);
+		decision(b, &r->decisions[i], i);
 	if (r->n == 0)
-		line(&w, "", "No decisions.", " ");
+		line(b, "", "No decisions.", " ");
 	return b->err;
 }

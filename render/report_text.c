@@ -1,27 +1,14 @@
 /* The panel report as plain text, laid out exactly as the office's own documents. */
 #include "report_int.h"
 
-/* Blocks of text, one blank line between each; the first opens the output. */
-struct tw {
-	struct rbuf *b;
-	int any; /* a block has been written */
-};
-
-static void block_open(struct tw *w)
+static void block(struct rbuf *w, const char *s, size_t n)
 {
-	if (w->any)
-		rbuf_putc(w->b, '\n');
-	w->any = 1;
+	rbuf_block(w);
+	rbuf_add(w, s, n);
+	rbuf_putc(w, '\n');
 }
 
-static void block(struct tw *w, const char *s, size_t n)
-{
-	block_open(w);
-	rbuf_add(w->b, s, n);
-	rbuf_putc(w->b, '\n');
-}
-
-static void block_str(struct tw *w, const char *s)
+static void block_str(struct rbuf *w, const char *s)
 {
 	const char *start;
 	size_t n = report_trim(s, &start);
@@ -29,18 +16,18 @@ static void block_str(struct tw *w, const char *s)
 }
 
 /* "From: <value>", only when there is a value: an empty field is as good as absent. */
-static void field(struct tw *w, const char *label, const char *value)
+static void field(struct rbuf *w, const char *label, const char *value)
 {
 	if (!report_has_text(value))
 		return;
-	block_open(w);
-	rbuf_puts(w->b, label);
-	rbuf_putc(w->b, ' ');
-	rbuf_puts(w->b, value);
-	rbuf_putc(w->b, '\n');
+	rbuf_block(w);
+	rbuf_puts(w, label);
+	rbuf_putc(w, ' ');
+	rbuf_puts(w, value);
+	rbuf_putc(w, '\n');
 }
 
-static void header(struct tw *w, const struct report *r)
+static void header(struct rbuf *w, const struct report *r)
 {
 	field(w, "From:", r->from);
 	field(w, "To:", r->to);
@@ -49,19 +36,19 @@ static void header(struct tw *w, const struct report *r)
 	if (report_item_line(r, &item) == 0 && item.err == 0)
 		field(w, "Item & Date:", item.p);
 	if (item.err != 0)
-		w->b->err = item.err;
+		w->err = item.err;
 	rbuf_free(&item);
 	if (report_has_text(r->title))
 		block_str(w, r->title);
 }
 
-static void notice(struct tw *w, const struct report_decision *d, enum restrict_kind k)
+static void notice(struct rbuf *w, const struct report_decision *d, enum restrict_kind k)
 {
-	block_open(w);
-	rbuf_puts(w->b, report_notice_label(k));
-	rbuf_putc(w->b, ' ');
-	report_notice(d, k, w->b);
-	rbuf_putc(w->b, '\n');
+	rbuf_block(w);
+	rbuf_puts(w, report_notice_label(k));
+	rbuf_putc(w, ' ');
+	report_notice(d, k, w);
+	rbuf_putc(w, '\n');
 }
 
 /*
@@ -69,7 +56,7 @@ static void notice(struct tw *w, const struct report_decision *d, enum restrict_
  * text: the daemon should not have filled text in, but if it did it
  * stays unprinted all the same.
  */
-static void decision_full(struct tw *w, const struct report_decision *d)
+static void decision_full(struct rbuf *w, const struct report_decision *d)
 {
 	block(w, "Decision:", 9);
 	if (report_has_text(d->title))
@@ -85,7 +72,7 @@ static void decision_full(struct tw *w, const struct report_decision *d)
  * space at their end go, to keep exactly one blank line between blocks.
  * With no published wording the title stands in, so the block is not empty.
  */
-static void decision(struct tw *w, const struct report_decision *d)
+static void decision(struct rbuf *w, const struct report_decision *d)
 {
 	enum restrict_kind k = report_restriction(d);
 	if (k == RESTRICT_FULL) {
@@ -107,9 +94,8 @@ static void decision(struct tw *w, const struct report_decision *d)
 
 int report_text(const struct report *r, struct rbuf *b)
 {
-	struct tw w = {.b = b, .any = 0};
-	header(&w, r);
+	header(b, r);
 	for (size_t i = 0; i < r->n; i++)
-		decision(&w, &r->decisions[i]);
+		decision(b, &r->decisions[i]);
 	return b->err;
 }
