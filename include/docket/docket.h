@@ -94,6 +94,13 @@ void docket_client_set_timeout(docket_client *c, int timeout_ms);
 const char *docket_client_endpoint(const docket_client *c);
 
 /*
+ * Why the last call, send or recv on c failed to reach docketd, as a
+ * phrase for people ("connection refused", "no such socket file", "no
+ * reply within 5.0 s"); "" when it did not fail so. Owned by c.
+ */
+const char *docket_client_reason(const docket_client *c);
+
+/*
  * Send r and wait for its reply. On return *reply holds the reply whenever
  * one arrived, including refusals; the caller frees it with
  * docket_msg_destroy. Returns:
@@ -101,9 +108,13 @@ const char *docket_client_endpoint(const docket_client *c);
  *   -DOCKET_E<code>       docketd refused it: the reply's error code as an
  *                         enum value (-DOCKET_ENOTFOUND for not_found, ...);
  *                         docket_msg_error_message tells why
- *   -DOCKET_EUNREACHABLE  no reply within the timeout; *reply is NULL. The
- *                         request may still be applied later: retry with
- *                         the same idem key to be safe
+ *   -DOCKET_EUNREACHABLE  no docketd: its endpoint refused the connection
+ *                         or its ipc socket file does not exist (known
+ *                         within about 100 ms, and nothing was sent), or
+ *                         no reply came within the timeout; *reply is NULL.
+ *                         After a timeout the request may still be applied
+ *                         later: retry with the same idem key to be safe.
+ *                         docket_client_reason tells which
  *   -DOCKET_EPROTO        the reply was not valid protocol; *reply is NULL
  *   -DOCKET_ETOOLARGE     r is over 4 MiB, which docketd would not answer;
  *                         nothing was sent
@@ -197,6 +208,100 @@ void docket_sub_destroy(docket_sub **s);
  * event that is not valid protocol (skipped) or -DOCKET_ESYS.
  */
 int docket_sub_recv(docket_sub *s, docket_msg **event, int timeout_ms);
+
+/*
+ * docket_sub_recv returns events only: the control messages (topics that
+ * begin with "docket.", such as the welcome and heartbeats) are skipped.
+ */
+
+/* ---- following the log: every event, in order, exactly once ---- */
+
+typedef struct docket_stream docket_stream;
+
+/*
+ * Follow docketd's log: an ordered, gap-free, duplicate-free stream of the
+ * events whose topics start with any of prefixes (a NULL-terminated array;
+ * NULL or empty means every event). The stream subscribes to the event
+ * endpoint, reads what it lacks from the log with the events query
+ * (PROTOCOL.md, section 6.2), then takes live events, dropping any it has
+ * already delivered; a gap in seq or a heartbeat past its position sends it
+ * back to the log. Across a dropped connection or a docketd restart it
+ * waits, then resumes where it was.
+ *
+ * since says where it starts:
+ *   NULL or "now"   events after the log's last seq when the stream starts
+ *   "N" (digits)    events with seq N or greater ("1", or "0": the whole log)
+ *   a time          events recorded at or after it (PROTOCOL.md 4.1:
+ *                   "2026-12-01T09:00Z", or office time without a zone)
+ * endpoint and events are the command and event endpoints (NULL: the
+ * DOCKET_ENDPOINT and DOCKET_EVENTS variables, else the defaults). Waits
+ * up to timeout_ms (-1: forever) for docketd to answer at the start.
+ * Returns 0, -DOCKET_EUNREACHABLE, -DOCKET_EINVAL (a bad since or
+ * endpoint), a refusal's code (-DOCKET_EBADREQ for a time docketd cannot
+ * read), -DOCKET_ENOMEM or -DOCKET_ESYS. On success *out is owned by the
+ * caller: free with docket_stream_destroy.
+ */
+int docket_stream_new(docket_stream **out, const char *endpoint, const char *events,
+                      const char *const *prefixes, const char *since, int timeout_ms);
+
+/* Close the stream; NULL-safe; sets *s to NULL. */
+void docket_stream_destroy(docket_stream **s);
+
+/*
+ * Wait up to timeout_ms (-1: forever) for the next event. Returns 0 with
+ * *event set (free with docket_msg_destroy; docket_msg_get_int(ev, "seq")
+ * is its position), -DOCKET_ETIMEDOUT (nothing new, or docketd is away:
+ * call again, nothing is lost), -DOCKET_EINTR when a signal interrupted
+ * the wait, -DOCKET_ENOMEM or -DOCKET_ESYS.
+ */
+int docket_stream_recv(docket_stream *s, docket_msg **event, int timeout_ms);
+
+/*
+ * The stream's position: every event up to this seq has been delivered or
+ * did not match the prefixes. A later stream started with since set to
+ * position + 1 continues exactly after this one.
+ */
+int64_t docket_stream_position(const docket_stream *s);
+
+/* ---- durable cursors: docketd remembers what an integration has handled ---- */
+
+typedef struct docket_cursor docket_cursor;
+
+/*
+ * Follow the durable cursor name (PROTOCOL.md, section 6.3), creating it
+ * when it does not exist, with prefixes as its topics and since as where
+ * it starts (as for docket_stream_new; NULL: only new events). An existing
+ * cursor keeps its own topics and position: prefixes that differ from its
+ * topics are refused with -DOCKET_ECONFLICT. Waits up to timeout_ms for
+ * docketd. Returns 0, -DOCKET_EUNREACHABLE, -DOCKET_EINVAL, -DOCKET_ECONFLICT,
+ * a refusal's code, -DOCKET_ENOMEM or -DOCKET_ESYS. On success *out is
+ * owned by the caller: free with docket_cursor_destroy.
+ */
+int docket_cursor_open(docket_cursor **out, const char *endpoint, const char *events,
+                       const char *name, const char *const *prefixes, const char *since,
+                       int timeout_ms);
+
+/* Close; the cursor itself stays in docketd. NULL-safe; sets *c to NULL. */
+void docket_cursor_destroy(docket_cursor **c);
+
+/*
+ * Wait up to timeout_ms (-1: forever) for the next event the cursor
+ * delivers: new ones in seq order, and ones delivered before that were
+ * not acknowledged in time. *deliveries (may be NULL) is how many times
+ * this event has now been delivered. Every event returned must be settled
+ * with docket_cursor_ack, _nak or _park, else docketd delivers it again
+ * after the cursor's ack_wait. Returns as docket_stream_recv.
+ */
+int docket_cursor_next(docket_cursor *c, docket_msg **event, int *deliveries, int timeout_ms);
+
+/* Acknowledge one event: it is handled and never delivered again. */
+int docket_cursor_ack(docket_cursor *c, int64_t seq);
+
+/* Not handled: deliver it again after delay_s seconds (parked past max_deliveries). */
+int docket_cursor_nak(docket_cursor *c, int64_t seq, int delay_s);
+
+/* Set the event aside as one that retrying will not help (reason may be NULL). */
+int docket_cursor_park(docket_cursor *c, int64_t seq, const char *reason);
 
 #ifdef __cplusplus
 }
