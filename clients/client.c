@@ -1,5 +1,6 @@
 /* The command connection: a DEALER socket to docketd, requests out, replies matched by id. */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,8 +21,10 @@ struct pending {
 struct docket_client {
 	void *ctx;
 	void *sock;
+	struct wire_watch watch; /* tells a refused connection from a slow docketd */
 	char *endpoint;
 	int timeout_ms;
+	char reason[40]; /* docket_client_reason */
 	uint64_t last_id;
 	struct pending *pending;
 	size_t npending;
@@ -61,7 +64,8 @@ int docket_client_new(docket_client **out, const char *endpoint)
 	rc = -DOCKET_ESYS;
 	if (zmq_setsockopt(c->sock, ZMQ_IMMEDIATE, &one, sizeof one) < 0)
 		goto out;
-	if ((rc = wire_connect(c->sock, endpoint)) < 0)
+	if ((rc = wire_watch_start(&c->watch, c->ctx, c->sock)) < 0 ||
+	    (rc = wire_connect(c->sock, endpoint)) < 0)
 		goto out;
 	*out = c;
 	c = NULL;
@@ -75,6 +79,7 @@ void docket_client_destroy(docket_client **c)
 {
 	if (!c || !*c)
 		return;
+	wire_watch_stop(&(*c)->watch, (*c)->sock);
 	wire_destroy(&(*c)->ctx, &(*c)->sock);
 	free((*c)->pending);
 	free((*c)->endpoint);
@@ -91,6 +96,16 @@ void docket_client_set_timeout(docket_client *c, int timeout_ms)
 const char *docket_client_endpoint(const docket_client *c)
 {
 	return c ? c->endpoint : NULL;
+}
+
+const char *docket_client_reason(const docket_client *c)
+{
+	return c ? c->reason : "";
+}
+
+static void no_reply(docket_client *c, int waited_ms)
+{
+	snprintf(c->reason, sizeof c->reason, "no reply within %.1f s", waited_ms / 1000.0);
 }
 
 static void pending_drop(docket_client *c, size_t n)
@@ -122,19 +137,26 @@ static void abandon(docket_client *c, uint64_t id)
 			c->pending[i].abandoned = true;
 }
 
-/* Send the delimiter and the request frame, waiting no later than deadline. */
+/*
+ * Send the delimiter and the request frame, waiting no later than deadline.
+ * Once connected the first try succeeds, so a request costs what zmq_send
+ * costs; only a socket that cannot send (not connected: ZMQ_IMMEDIATE, or
+ * its high-water mark reached) waits, watching how its connection fares.
+ */
 static int send_frames(docket_client *c, const void *buf, size_t len, int64_t deadline)
 {
 	for (;;) {
-		int t = wire_remaining(deadline);
-		if (zmq_setsockopt(c->sock, ZMQ_SNDTIMEO, &t, sizeof t) < 0)
-			return -DOCKET_ESYS;
-		if (zmq_send(c->sock, "", 0, ZMQ_SNDMORE) == 0)
+		if (zmq_send(c->sock, "", 0, ZMQ_SNDMORE | ZMQ_DONTWAIT) == 0)
 			break;
-		if (errno == EAGAIN)
-			return -DOCKET_EUNREACHABLE;
-		if (errno != EINTR)
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
 			return -DOCKET_ESYS;
+		int rc = wire_wait(c->sock, ZMQ_POLLOUT, &c->watch, false, deadline);
+		if (rc == -DOCKET_EUNREACHABLE)
+			snprintf(c->reason, sizeof c->reason, "%s", wire_down_reason(c->endpoint));
+		if (rc < 0 && rc != -DOCKET_EINTR)
+			return rc;
 	}
 	/* The high-water mark holds back only whole messages, so the rest of one goes at once. */
 	while (zmq_send(c->sock, buf, len, 0) < 0)
@@ -213,12 +235,14 @@ static int read_reply(docket_client *c, docket_msg **out)
  * Replies come back in request order, so a reply answers the oldest
  * pending request when its id is nil (docketd could not read the id), and
  * every request older than the one it answers will never be answered.
- * Returns 0 with *m, and *p when *matched (a reply to nothing pending is
- * unmatched); -DOCKET_EPROTO, with *p the request a malformed reply took
- * up when *matched; -DOCKET_ETIMEDOUT, -DOCKET_ENOMEM or -DOCKET_ESYS.
+ * With until_drop, a lost connection ends the wait: replies to what went
+ * out on it never come. Returns 0 with *m, and *p when *matched (a reply to
+ * nothing pending is unmatched); -DOCKET_EPROTO, with *p the request a
+ * malformed reply took up when *matched; -DOCKET_ETIMEDOUT,
+ * -DOCKET_EUNREACHABLE (until_drop only), -DOCKET_ENOMEM or -DOCKET_ESYS.
  */
-static int next_reply(docket_client *c, int64_t deadline, docket_msg **m, struct pending *p,
-                      bool *matched)
+static int next_reply(docket_client *c, int64_t deadline, bool until_drop, docket_msg **m,
+                      struct pending *p, bool *matched)
 {
 	bool has_id = false;
 	uint64_t id = 0;
@@ -227,7 +251,9 @@ static int next_reply(docket_client *c, int64_t deadline, docket_msg **m, struct
 	*m = NULL;
 	*matched = false;
 	do {
-		while ((rc = wire_poll(c->sock, deadline)) == -DOCKET_EINTR)
+		/* Without until_drop, one zmq_poll of the socket alone: the pipelining path. */
+		while ((rc = wire_wait(c->sock, ZMQ_POLLIN, until_drop ? &c->watch : NULL,
+		                       until_drop, deadline)) == -DOCKET_EINTR)
 			;
 		if (rc < 0)
 			return rc;
@@ -266,19 +292,20 @@ int docket_client_call(docket_client *c, const docket_request *r, docket_msg **r
 	*reply = NULL;
 	if (!c || !r)
 		return -DOCKET_EINVAL;
+	c->reason[0] = '\0';
 	deadline = wire_deadline(c->timeout_ms);
 	if ((rc = send_request(c, r, deadline, &id)) < 0)
-		return rc;
+		goto unreached;
 	for (;;) {
 		docket_msg *m;
 		struct pending p;
 		bool matched;
-		rc = next_reply(c, deadline, &m, &p, &matched);
+		rc = next_reply(c, deadline, false, &m, &p, &matched);
 		if (rc == -DOCKET_EPROTO && matched && p.id != id)
 			continue; /* garbage in place of an earlier request's reply */
 		if (rc < 0) {
 			abandon(c, id);
-			return rc == -DOCKET_ETIMEDOUT ? -DOCKET_EUNREACHABLE : rc;
+			goto unreached;
 		}
 		if (matched && p.id == id) {
 			*reply = m;
@@ -291,6 +318,11 @@ int docket_client_call(docket_client *c, const docket_request *r, docket_msg **r
 		return 0;
 	const char *code = docket_msg_error_code(*reply);
 	return docket_error_from_name(code, (unsigned)strlen(code));
+unreached:
+	if (rc != -DOCKET_ETIMEDOUT)
+		return rc;
+	no_reply(c, c->timeout_ms);
+	return -DOCKET_EUNREACHABLE;
 }
 
 int docket_client_send(docket_client *c, const docket_request *r, uint64_t *id)
@@ -298,7 +330,12 @@ int docket_client_send(docket_client *c, const docket_request *r, uint64_t *id)
 	uint64_t ignored;
 	if (!c || !r)
 		return -DOCKET_EINVAL;
-	return send_request(c, r, wire_deadline(c->timeout_ms), id ? id : &ignored);
+	c->reason[0] = '\0';
+	int rc = send_request(c, r, wire_deadline(c->timeout_ms), id ? id : &ignored);
+	if (rc != -DOCKET_ETIMEDOUT)
+		return rc;
+	no_reply(c, c->timeout_ms);
+	return -DOCKET_EUNREACHABLE;
 }
 
 int docket_client_recv(docket_client *c, docket_msg **reply, uint64_t *id)
@@ -308,14 +345,17 @@ int docket_client_recv(docket_client *c, docket_msg **reply, uint64_t *id)
 	*reply = NULL;
 	if (!c)
 		return -DOCKET_EINVAL;
+	c->reason[0] = '\0';
 	int64_t deadline = wire_deadline(c->timeout_ms);
 	for (;;) {
 		docket_msg *m;
 		struct pending p;
 		bool matched;
-		int rc = next_reply(c, deadline, &m, &p, &matched);
+		int rc = next_reply(c, deadline, false, &m, &p, &matched);
 		if (rc == -DOCKET_EPROTO && matched && p.abandoned)
 			continue;
+		if (rc == -DOCKET_ETIMEDOUT)
+			no_reply(c, c->timeout_ms);
 		if (rc < 0) {
 			if (rc == -DOCKET_EPROTO && matched && id)
 				*id = p.id;
@@ -329,4 +369,82 @@ int docket_client_recv(docket_client *c, docket_msg **reply, uint64_t *id)
 		}
 		docket_msg_destroy(&m);
 	}
+}
+
+int client_query_send(docket_client *c, struct client_query *q, const docket_request *r,
+                      int64_t deadline, int limit_ms)
+{
+	c->reason[0] = '\0';
+	int rc = send_request(c, r, deadline, &q->id);
+	if (rc < 0) {
+		q->id = 0;
+		return rc == -DOCKET_ETIMEDOUT ? -DOCKET_EUNREACHABLE : rc;
+	}
+	q->expires = wire_deadline(limit_ms);
+	/*
+	 * From now on a lost connection is q's: its reply would have come on it.
+	 * (A loss that races the send is missed here, and q waits out its limit.)
+	 */
+	if ((rc = wire_watch_read(&c->watch)) < 0)
+		return rc;
+	c->watch.dropped = false;
+	return 0;
+}
+
+int client_query_wait(docket_client *c, struct client_query *q, int64_t deadline,
+                      docket_msg **reply)
+{
+	*reply = NULL;
+	if (!q->id)
+		return -DOCKET_EINVAL;
+	bool own_limit = deadline < 0 || q->expires <= deadline;
+	int64_t until = own_limit ? q->expires : deadline;
+	for (;;) {
+		docket_msg *m;
+		struct pending p;
+		bool matched;
+		int rc = next_reply(c, until, true, &m, &p, &matched);
+		if (rc == -DOCKET_EUNREACHABLE) {
+			client_query_drop(c, q);
+			snprintf(c->reason, sizeof c->reason, "connection lost");
+			return rc;
+		}
+		if (rc == -DOCKET_ETIMEDOUT) {
+			if (!own_limit)
+				return rc;
+			client_query_drop(c, q);
+			snprintf(c->reason, sizeof c->reason, "no reply in time");
+			return -DOCKET_EUNREACHABLE;
+		}
+		if (rc == -DOCKET_EPROTO && matched && p.id == q->id) {
+			q->id = 0;
+			return rc;
+		}
+		if (rc == -DOCKET_EPROTO)
+			continue;
+		if (rc < 0)
+			return rc;
+		if (!matched || p.id != q->id) {
+			docket_msg_destroy(&m);
+			/* Replies come in order: after a later request's, q's never will. */
+			if (matched && p.id > q->id) {
+				q->id = 0;
+				return -DOCKET_EUNREACHABLE;
+			}
+			continue; /* an earlier query's, given up before it came */
+		}
+		q->id = 0;
+		*reply = m;
+		if (docket_msg_ok(m))
+			return 0;
+		const char *code = docket_msg_error_code(m);
+		return docket_error_from_name(code, (unsigned)strlen(code));
+	}
+}
+
+void client_query_drop(docket_client *c, struct client_query *q)
+{
+	if (q->id)
+		abandon(c, q->id);
+	q->id = 0;
 }

@@ -272,3 +272,71 @@ const char *docket_msg_topic(const docket_msg *m)
 {
 	return m ? m->topic : NULL;
 }
+
+/* Count the nodes and string bytes under n, n included. */
+static void tally(const struct msg_node *n, struct sizes *sz)
+{
+	sz->nodes++;
+	if (n->type == CODEC_STR || n->type == CODEC_BIN || n->type == CODEC_EXT)
+		sz->bytes += (size_t)n->len + 1;
+	if (n->type == CODEC_ARRAY || n->type == CODEC_MAP) {
+		size_t kids = n->type == CODEC_MAP ? 2 * (size_t)n->len : n->len;
+		for (size_t i = 0; i < kids; i++)
+			tally(&n->u.kids[i], sz);
+	}
+}
+
+/* Copy n into to, taking room from pool as fill does. */
+static void copy(const struct msg_node *n, struct msg_node *to, struct pool *pool)
+{
+	*to = *n;
+	if (n->type == CODEC_STR || n->type == CODEC_BIN || n->type == CODEC_EXT) {
+		memcpy(pool->byte, n->u.s, (size_t)n->len + 1);
+		to->u.s = pool->byte;
+		pool->byte += (size_t)n->len + 1;
+	} else if (n->type == CODEC_ARRAY || n->type == CODEC_MAP) {
+		size_t kids = n->type == CODEC_MAP ? 2 * (size_t)n->len : n->len;
+		to->u.kids = pool->node;
+		pool->node += kids;
+		for (size_t i = 0; i < kids; i++)
+			copy(&n->u.kids[i], &to->u.kids[i], pool);
+	}
+}
+
+int msg_event(const struct msg_node *node, docket_msg **out)
+{
+	int rc = -DOCKET_EPROTO;
+	docket_msg *m = NULL;
+	struct sizes sz = {0, 0};
+	const char *type;
+
+	*out = NULL;
+	if (!node || node->type != CODEC_MAP)
+		goto out;
+	tally(node, &sz);
+	rc = -DOCKET_ENOMEM;
+	if (!(m = calloc(1, sizeof *m)) ||
+	    !(m->block = malloc(sz.nodes * sizeof(struct msg_node) + sz.bytes + 1)))
+		goto out;
+	struct pool pool = {m->block, (char *)m->block + sz.nodes * sizeof(struct msg_node)};
+	m->root = pool.node++;
+	copy(node, m->root, &pool);
+	rc = -DOCKET_EPROTO;
+	if (docket_msg_get_str(m, "type", &type) < 0)
+		goto out;
+	if ((rc = msg_set_topic(m, type, strlen(type))) < 0)
+		goto out;
+	*out = m;
+	m = NULL;
+out:
+	docket_msg_destroy(&m);
+	return rc;
+}
+
+int64_t msg_node_int(const struct msg_node *node, const char *key)
+{
+	const struct msg_node *v;
+	if (!node || node->type != CODEC_MAP || !(v = child(node, key, strlen(key))))
+		return -1;
+	return v->type == CODEC_INT ? v->u.i : -1;
+}

@@ -4,19 +4,26 @@
 
 #include "libdocket.h"
 
-/* docketd's XPUB sends this single frame to each new subscriber (ZMQ_XPUB_WELCOME_MSG). */
+/* Control messages (PROTOCOL.md 6.1): never events, whatever the subscriber's prefixes. */
+#define CONTROL "docket."
 #define WELCOME "docket.welcome"
+#define HEARTBEAT "docket.heartbeat"
 
 struct docket_sub {
 	void *ctx;
 	void *sock;
 };
 
-static bool is_welcome(zmq_msg_t f[2], int parts)
+static bool frame_is(zmq_msg_t *f, const char *s)
 {
-	size_t n = strlen(WELCOME);
-	return parts == 1 && zmq_msg_size(&f[0]) == n &&
-	       memcmp(zmq_msg_data(&f[0]), WELCOME, n) == 0;
+	size_t n = strlen(s);
+	return zmq_msg_size(f) == n && memcmp(zmq_msg_data(f), s, n) == 0;
+}
+
+static bool frame_starts(zmq_msg_t *f, const char *s)
+{
+	size_t n = strlen(s);
+	return zmq_msg_size(f) >= n && memcmp(zmq_msg_data(f), s, n) == 0;
 }
 
 static int subscribe(void *sock, const char *prefix)
@@ -24,14 +31,16 @@ static int subscribe(void *sock, const char *prefix)
 	return zmq_setsockopt(sock, ZMQ_SUBSCRIBE, prefix, strlen(prefix)) < 0 ? -DOCKET_ESYS : 0;
 }
 
-/* Wait for the welcome, dropping anything before it: events are promised only after it. */
-static int await_welcome(docket_sub *s, int timeout_ms)
+/*
+ * Wait for the welcome, dropping anything before it: events are promised
+ * only after it. Watching the connection tells a refused one at once.
+ */
+static int await_welcome(docket_sub *s, struct wire_watch *w, int64_t deadline)
 {
-	int64_t deadline = wire_deadline(timeout_ms);
 	for (;;) {
 		zmq_msg_t f[2];
 		int nf, parts, rc;
-		if ((rc = wire_poll(s->sock, deadline)) == -DOCKET_EINTR)
+		if ((rc = wire_wait(s->sock, ZMQ_POLLIN, w, false, deadline)) == -DOCKET_EINTR)
 			continue;
 		if (rc == -DOCKET_ETIMEDOUT)
 			return -DOCKET_EUNREACHABLE;
@@ -41,18 +50,19 @@ static int await_welcome(docket_sub *s, int timeout_ms)
 			continue;
 		if (rc < 0)
 			return rc;
-		bool welcome = is_welcome(f, parts);
+		bool welcome = parts == 1 && frame_is(&f[0], WELCOME);
 		wire_close(f, nf);
 		if (welcome)
 			return 0;
 	}
 }
 
-int docket_sub_new(docket_sub **out, const char *endpoint, const char *const *prefixes,
-                   int timeout_ms)
+int sub_open(docket_sub **out, const char *endpoint, const char *const *prefixes, bool heartbeats,
+             int64_t deadline)
 {
 	int rc;
 	docket_sub *s = NULL;
+	struct wire_watch w = {NULL, WIRE_LINK_UNKNOWN, false};
 
 	if (!out)
 		return -DOCKET_EINVAL;
@@ -79,17 +89,29 @@ int docket_sub_new(docket_sub **out, const char *endpoint, const char *const *pr
 		for (size_t i = 0; prefixes[i] && rc == 0; i++)
 			rc = subscribe(s->sock, prefixes[i]);
 	}
+	if (rc == 0 && heartbeats)
+		rc = subscribe(s->sock, HEARTBEAT);
 	if (rc == 0)
 		rc = subscribe(s->sock, WELCOME);
-	if (rc < 0 || (rc = wire_connect(s->sock, endpoint)) < 0 ||
-	    (rc = await_welcome(s, timeout_ms)) < 0)
+	/* The watch is needed only until the welcome: afterwards the socket reconnects alone. */
+	if (rc < 0 || (rc = wire_watch_start(&w, s->ctx, s->sock)) < 0 ||
+	    (rc = wire_connect(s->sock, endpoint)) < 0 || (rc = await_welcome(s, &w, deadline)) < 0)
 		goto out;
+	wire_watch_stop(&w, s->sock);
 	*out = s;
 	s = NULL;
 	rc = 0;
 out:
+	if (s)
+		wire_watch_stop(&w, s->sock);
 	docket_sub_destroy(&s);
 	return rc;
+}
+
+int docket_sub_new(docket_sub **out, const char *endpoint, const char *const *prefixes,
+                   int timeout_ms)
+{
+	return sub_open(out, endpoint, prefixes, false, wire_deadline(timeout_ms));
 }
 
 void docket_sub_destroy(docket_sub **s)
@@ -101,7 +123,7 @@ void docket_sub_destroy(docket_sub **s)
 	*s = NULL;
 }
 
-/* Decode an event's two frames: a topic and a msgpack map. */
+/* Decode a message of two frames: a topic and a msgpack map. */
 static int decode_event(zmq_msg_t f[2], docket_msg **out)
 {
 	docket_msg *m = NULL;
@@ -116,14 +138,10 @@ static int decode_event(zmq_msg_t f[2], docket_msg **out)
 	return rc;
 }
 
-int docket_sub_recv(docket_sub *s, docket_msg **event, int timeout_ms)
+int sub_next(docket_sub *s, int64_t deadline, docket_msg **m, enum sub_kind *kind)
 {
-	if (!event)
-		return -DOCKET_EINVAL;
-	*event = NULL;
-	if (!s)
-		return -DOCKET_EINVAL;
-	int64_t deadline = wire_deadline(timeout_ms);
+	*m = NULL;
+	*kind = SUB_EVENT;
 	for (;;) {
 		zmq_msg_t f[2];
 		int nf, parts;
@@ -134,13 +152,38 @@ int docket_sub_recv(docket_sub *s, docket_msg **event, int timeout_ms)
 			continue;
 		if (rc < 0)
 			return rc;
-		/* A reconnect brings another welcome; it is not an event. */
-		if (is_welcome(f, parts)) {
-			wire_close(f, nf);
-			continue;
+		if (!frame_starts(&f[0], CONTROL)) {
+			*kind = SUB_EVENT;
+			rc = parts == 2 ? decode_event(f, m) : -DOCKET_EPROTO;
+		} else if (parts == 1 && frame_is(&f[0], WELCOME)) {
+			*kind = SUB_WELCOME;
+		} else if (parts == 2 && frame_is(&f[0], HEARTBEAT)) {
+			*kind = SUB_HEARTBEAT;
+			rc = decode_event(f, m);
+		} else {
+			*kind = SUB_CONTROL;
 		}
-		rc = parts == 2 ? decode_event(f, event) : -DOCKET_EPROTO;
 		wire_close(f, nf);
 		return rc;
+	}
+}
+
+int docket_sub_recv(docket_sub *s, docket_msg **event, int timeout_ms)
+{
+	if (!event)
+		return -DOCKET_EINVAL;
+	*event = NULL;
+	if (!s)
+		return -DOCKET_EINVAL;
+	int64_t deadline = wire_deadline(timeout_ms);
+	for (;;) {
+		enum sub_kind kind;
+		int rc = sub_next(s, deadline, event, &kind);
+		/* A control message is not an event, not even a malformed one. */
+		if (rc == -DOCKET_EPROTO && kind != SUB_EVENT)
+			continue;
+		if (rc < 0 || kind == SUB_EVENT)
+			return rc;
+		docket_msg_destroy(event);
 	}
 }

@@ -1,5 +1,7 @@
 /* Waiting for and reading whole ZeroMQ messages against a deadline. */
 #include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include "libdocket.h"
@@ -13,7 +15,8 @@ static int64_t now_ms(void)
 
 int64_t wire_deadline(int timeout_ms)
 {
-	return timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	/* Counted from the next whole millisecond: a wait never ends short of its timeout. */
+	return timeout_ms < 0 ? -1 : now_ms() + 1 + timeout_ms;
 }
 
 int wire_remaining(int64_t deadline)
@@ -26,11 +29,7 @@ int wire_remaining(int64_t deadline)
 
 int wire_poll(void *sock, int64_t deadline)
 {
-	zmq_pollitem_t item = {.socket = sock, .events = ZMQ_POLLIN};
-	int n = zmq_poll(&item, 1, wire_remaining(deadline));
-	if (n < 0)
-		return errno == EINTR ? -DOCKET_EINTR : -DOCKET_ESYS;
-	return n == 0 ? -DOCKET_ETIMEDOUT : 0;
+	return wire_wait(sock, ZMQ_POLLIN, NULL, false, deadline);
 }
 
 int wire_recv(void *sock, zmq_msg_t f[2], int *nf, int *parts)
@@ -101,4 +100,155 @@ void wire_destroy(void **ctx, void **sock)
 	if (*ctx)
 		zmq_ctx_term(*ctx);
 	*sock = *ctx = NULL;
+}
+
+/*
+ * Telling "docketd is not there" from "docketd is slow" (wire_watch). A
+ * connecting socket only says whether it can send; libzmq keeps retrying a
+ * refused connection in the background and never says why. Its monitor
+ * does: each connection attempt that fails ends in ZMQ_EVENT_CLOSED, and
+ * one that reaches a listener in ZMQ_EVENT_CONNECTED. So the monitor is
+ * read only while a wait is under way, and a failed last attempt ends the
+ * wait at once; a docketd that accepts and then says nothing (stopped,
+ * overloaded) still gets the whole timeout. An explicit probe connection
+ * would need the endpoint parsed (tcp host names, IPv6, interfaces) and
+ * would reach docketd as a connection of its own; the monitor sees the
+ * very attempts the socket makes.
+ */
+#define WATCH_ENDPOINT "inproc://docket.watch"
+#define WATCH_EVENTS                                                                               \
+	(ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_DELAYED | ZMQ_EVENT_CLOSED |                      \
+	 ZMQ_EVENT_DISCONNECTED)
+/*
+ * libzmq's monitor blocks its I/O thread when its queue is full (about
+ * 2,000 events, minutes of a docketd that is away and a client that is
+ * idle) and goes on when it is read. A read that finds this many or more
+ * may end on news that is minutes old: then only a new event decides.
+ */
+#define WATCH_TRUST 500
+
+int wire_watch_start(struct wire_watch *w, void *ctx, void *sock)
+{
+	int zero = 0;
+
+	w->pair = NULL;
+	w->link = WIRE_LINK_UNKNOWN;
+	w->dropped = false;
+	/* Each socket has a context of its own, so one inproc name serves every watch. */
+	if (zmq_socket_monitor(sock, WATCH_ENDPOINT, WATCH_EVENTS) < 0)
+		return -DOCKET_ESYS;
+	if (!(w->pair = zmq_socket(ctx, ZMQ_PAIR)) ||
+	    zmq_setsockopt(w->pair, ZMQ_LINGER, &zero, sizeof zero) < 0 ||
+	    zmq_connect(w->pair, WATCH_ENDPOINT) < 0) {
+		wire_watch_stop(w, sock);
+		return -DOCKET_ESYS;
+	}
+	return 0;
+}
+
+/* Take every event waiting on the monitor, keeping what the last says of the link. */
+int wire_watch_read(struct wire_watch *w)
+{
+	int count = 0;
+
+	if (!w->pair)
+		return 0;
+	for (;;) {
+		zmq_msg_t f[2];
+		int nf, parts;
+		uint16_t event;
+		int rc = wire_recv(w->pair, f, &nf, &parts);
+		if (rc == -DOCKET_ETIMEDOUT)
+			break;
+		if (rc < 0)
+			return rc;
+		count++;
+		if (nf > 0 && zmq_msg_size(&f[0]) >= sizeof event) {
+			memcpy(&event, zmq_msg_data(&f[0]), sizeof event);
+			if (event == ZMQ_EVENT_CONNECTED)
+				w->link = WIRE_LINK_UP;
+			else if (event == ZMQ_EVENT_CLOSED)
+				w->link = WIRE_LINK_DOWN;
+			else /* an attempt under way, or one to come */
+				w->link = WIRE_LINK_UNKNOWN;
+			w->dropped |= event == ZMQ_EVENT_DISCONNECTED;
+		}
+		wire_close(f, nf);
+	}
+	if (count >= WATCH_TRUST)
+		w->link = WIRE_LINK_UNKNOWN;
+	return 0;
+}
+
+void wire_watch_stop(struct wire_watch *w, void *sock)
+{
+	if (!w->pair) {
+		if (sock)
+			zmq_socket_monitor(sock, NULL, 0);
+		return;
+	}
+	/* Reading first frees an I/O thread stalled on a full monitor queue. */
+	wire_watch_read(w);
+	if (sock)
+		zmq_socket_monitor(sock, NULL, 0);
+	zmq_close(w->pair);
+	w->pair = NULL;
+}
+
+int wire_wait(void *sock, short events, struct wire_watch *w, bool until_drop, int64_t deadline)
+{
+	if (!w || !w->pair) {
+		zmq_pollitem_t item = {.socket = sock, .events = events};
+		int n = zmq_poll(&item, 1, wire_remaining(deadline));
+		if (n < 0)
+			return errno == EINTR ? -DOCKET_EINTR : -DOCKET_ESYS;
+		return n == 0 ? -DOCKET_ETIMEDOUT : 0;
+	}
+	for (;;) {
+		int rc = wire_watch_read(w);
+		if (rc < 0)
+			return rc;
+		bool down = w->link == WIRE_LINK_DOWN || (until_drop && w->dropped);
+		zmq_pollitem_t items[2] = {{.socket = sock, .events = events},
+		                           {.socket = w->pair, .events = ZMQ_POLLIN}};
+		int n = zmq_poll(items, 2, down ? 0 : wire_remaining(deadline));
+		if (n < 0)
+			return errno == EINTR ? -DOCKET_EINTR : -DOCKET_ESYS;
+		if (items[0].revents)
+			return 0;
+		if (down)
+			return -DOCKET_EUNREACHABLE;
+		if (n == 0)
+			return -DOCKET_ETIMEDOUT;
+	}
+}
+
+const char *wire_down_reason(const char *endpoint)
+{
+	struct stat st;
+	/* An ipc endpoint names a file; "@" names an abstract socket, which has none. */
+	if (strncmp(endpoint, "ipc://", 6) == 0 && endpoint[6] != '@' &&
+	    stat(endpoint + 6, &st) < 0 && errno == ENOENT)
+		return "no such socket file";
+	return "connection refused";
+}
+
+#define RETRY_FIRST_MS 100
+#define RETRY_LAST_MS 2000
+
+void wire_retry_later(struct wire_retry *r)
+{
+	r->ms = r->ms ? (r->ms * 2 > RETRY_LAST_MS ? RETRY_LAST_MS : r->ms * 2) : RETRY_FIRST_MS;
+	r->at = wire_deadline(r->ms);
+}
+
+void wire_retry_now(struct wire_retry *r)
+{
+	r->at = 0;
+	r->ms = 0;
+}
+
+int64_t wire_retry_until(const struct wire_retry *r, int64_t deadline)
+{
+	return deadline >= 0 && deadline < r->at ? deadline : r->at;
 }

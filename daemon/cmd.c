@@ -43,7 +43,7 @@ int cmd_emit(struct cmd *c, const struct event_head *h)
 {
 	struct outbox *o = c->outbox;
 	msgpack_packer pk;
-	uint64_t skip = BIT(F_IDEM) | BIT(F_EXPECT_VERSION);
+	fieldset skip = BIT(F_IDEM) | BIT(F_EXPECT_VERSION);
 	size_t head = h->kind == EV_ITEM ? 2 : 3;
 	size_t start = event_begin(c->store, o, &pk, h->type, c->ts, c->who->name, 1 + head);
 	switch (h->kind) {
@@ -203,6 +203,21 @@ int cmd_apply(struct cmd *c)
 	case OP_SEARCH:
 	case OP_IMPORTS:
 		return handle_register(c);
+	case OP_EVENTS:
+		return handle_events(c);
+	case OP_FETCH:
+	case OP_ACK:
+	case OP_NAK:
+	case OP_PARK:
+		return handle_fetch(c);
+	case OP_CURSOR_ADD:
+	case OP_CURSOR_DELETE:
+	case OP_CURSOR_RETRY:
+	case OP_CURSOR_SKIP:
+	case OP_CURSOR_REWIND:
+	case OP_CURSORS:
+	case OP_PARKED:
+		return handle_cursor(c);
 	default:
 		return handle_query(c);
 	}

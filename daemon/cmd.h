@@ -116,6 +116,14 @@ int handle_item_order(struct cmd *c);
 int handle_import(struct cmd *c);
 int handle_register(struct cmd *c); /* register, search and imports */
 int handle_report(struct cmd *c);   /* render */
+int handle_events(struct cmd *c);
+int handle_cursor(struct cmd *c);   /* cursor_add, _delete, _retry, _skip, _rewind, cursors, parked */
+int handle_fetch(struct cmd *c);    /* fetch, ack, nak, park */
+
+/* The cursor the request names, copied into the arena; refuses with not_found. */
+int cmd_cursor(struct cmd *c, struct cursor *cur);
+/* Write the reply pair "cursor": the cursor as it is now. */
+int cmd_reply_cursor(struct cmd *c, struct str name);
 
 /* Dispatch by op. */
 int cmd_apply(struct cmd *c);

@@ -20,6 +20,9 @@ void config_defaults(struct config *c)
 	c->roles = ROLE_ALL;
 	c->batch_max = 256;
 	c->event_hwm = 100000;
+	c->event_queue_kib = 32 * 1024;
+	c->event_inline_max = 16 * 1024;
+	c->heartbeat_ms = 1000;
 	snprintf(c->timezone, sizeof c->timezone, "Europe/London");
 	c->response_period = 28;
 	c->remind[REMIND_MEETING] = (struct remind_days){3, {21, 7, 1}};
@@ -51,6 +54,26 @@ static int set_uint(unsigned *dst, const char *value, unsigned lo, unsigned hi, 
 		return -1;
 	}
 	*dst = (unsigned)v;
+	return 0;
+}
+
+/* A size in bytes, with an optional K, M or G (powers of 1,024), kept in KiB. */
+static int set_size_kib(unsigned *dst, const char *value, char *err, size_t errlen)
+{
+	char *end;
+	errno = 0;
+	unsigned long long v = strtoull(value, &end, 10);
+	unsigned long long unit = *end == 'K' ? 1ULL << 10 : *end == 'M' ? 1ULL << 20
+				  : *end == 'G' ? 1ULL << 30 : 1;
+	if (unit > 1)
+		end++;
+	if (errno || end == value || *end || *value == '-' || v > (1ULL << 32) / unit * 1024 ||
+	    v * unit < 64 * 1024 || v * unit > 16ULL << 30) {
+		snprintf(err, errlen, "must be a size from 64K to 16G (a number of bytes, or with "
+				      "K, M or G)");
+		return -1;
+	}
+	*dst = (unsigned)(v * unit / 1024);
 	return 0;
 }
 
@@ -187,7 +210,13 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 		else if (strcmp(key, "event_hwm") == 0) {
 			if ((rc = set_uint(&hwm, value, 1, 10000000, why, sizeof why)) == 0)
 				c->event_hwm = (int)hwm;
-		} else
+		} else if (strcmp(key, "event_queue_bytes") == 0)
+			rc = set_size_kib(&c->event_queue_kib, value, why, sizeof why);
+		else if (strcmp(key, "event_inline_max") == 0)
+			rc = set_uint(&c->event_inline_max, value, 512, 4 * 1024 * 1024, why, sizeof why);
+		else if (strcmp(key, "heartbeat_ms") == 0)
+			rc = set_uint(&c->heartbeat_ms, value, 100, 60000, why, sizeof why);
+		else
 			snprintf(why, sizeof why, "unknown key");
 	} else if (strcmp(section, "principal") == 0) {
 		if (strcmp(key, "name") == 0)
@@ -225,6 +254,30 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 	if (rc == 0)
 		return 0;
 	snprintf(err, errlen, "%s.%s: %s", section, key, why);
+	return -DOCKET_ECONFIG;
+}
+
+/* What libzmq keeps per queued event besides its bytes: the message, its topic, the pipe. */
+#define EVENT_OVERHEAD 256
+
+int config_event_queue(const struct config *c)
+{
+	unsigned long long by_bytes =
+		(unsigned long long)c->event_queue_kib * 1024 / (c->event_inline_max + EVENT_OVERHEAD);
+	return by_bytes < (unsigned long long)c->event_hwm ? (int)by_bytes : c->event_hwm;
+}
+
+int config_check(const struct config *c, char *err, size_t errlen)
+{
+	int queue = config_event_queue(c);
+	if ((unsigned)queue >= c->batch_max)
+		return 0;
+	snprintf(err, errlen,
+		 "a subscriber's queue holds %d events (event_hwm %d, event_queue_bytes "
+		 "%uK over event_inline_max %u), fewer than one batch publishes (batch_max %u): "
+		 "a subscriber that keeps up would lose events. Raise event_hwm or "
+		 "event_queue_bytes, or lower event_inline_max or batch_max",
+		 queue, c->event_hwm, c->event_queue_kib, c->event_inline_max, c->batch_max);
 	return -DOCKET_ECONFIG;
 }
 

@@ -23,7 +23,10 @@ struct config {
 	char principal[64];
 	unsigned roles;      /* ROLE_* bits of the default principal */
 	unsigned batch_max;  /* requests applied in one transaction at most */
-	int event_hwm;       /* events queued per subscriber before it loses some */
+	int event_hwm;       /* events queued per subscriber before it loses some, at most */
+	unsigned event_queue_kib;  /* bytes queued per subscriber, at most, in KiB */
+	unsigned event_inline_max; /* larger events are published in head form */
+	unsigned heartbeat_ms;     /* interval of docket.heartbeat */
 	char timezone[64];   /* the office's IANA zone */
 	unsigned response_period;            /* days from recommended_on to response_due */
 	struct remind_days remind[REMIND_KINDS];
@@ -40,6 +43,20 @@ void config_defaults(struct config *c);
  * are errors. Returns 0 or -DOCKET_ECONFIG with "path:line: what" in err.
  */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);
+
+/*
+ * Events one subscriber may have queued: event_hwm, or fewer where the
+ * byte bound says so (event_queue_bytes over the largest event published
+ * whole, with libzmq's own cost per message).
+ */
+int config_event_queue(const struct config *c);
+
+/*
+ * Checks between keys, once every source is read: a queue shorter than a
+ * batch would drop events from a subscriber that keeps up. Returns 0 or
+ * -DOCKET_ECONFIG with a message in err.
+ */
+int config_check(const struct config *c, char *err, size_t errlen);
 
 /* Set one key ("listen", "state_dir"...) as the file would. 0 or -DOCKET_ECONFIG. */
 int config_set(struct config *c, const char *section, const char *key, const char *value,

@@ -98,8 +98,8 @@ static int apply_publish(struct cmd *c, struct decision *d)
 	int none = level.len == 4 && memcmp(level.ptr, "none", 4) == 0;
 	int part = level.len == 4 && memcmp(level.ptr, "part", 4) == 0;
 	/* Under part, only the public wording given is published: a text without one is withheld. */
-	uint64_t detail = BIT(F_RESTRICTION_REASON) | BIT(F_REVIEW_DATE);
-	uint64_t wording = BIT(F_PUBLIC_TEXT) | BIT(F_PUBLIC_JUSTIFICATION);
+	fieldset detail = BIT(F_RESTRICTION_REASON) | BIT(F_REVIEW_DATE);
+	fieldset wording = BIT(F_PUBLIC_TEXT) | BIT(F_PUBLIC_JUSTIFICATION);
 	if (none && (q->present & (detail | wording | BIT(F_WITHHELD))))
 		return cmd_fail(c, -DOCKET_EBADREQ,
 				"an unrestricted publication takes no restriction_reason, review_date, "

@@ -315,9 +315,9 @@ static int find_item(struct import *im)
 	struct request as = {.present = BIT(F_CODE) | BIT(F_SUBJECT)};
 	as.s[F_CODE] = im->item.code;
 	as.s[F_SUBJECT] = subject;
-	uint64_t more[] = {BIT(F_PERIOD_START), BIT(F_PERIOD_END), BIT(F_FROM), BIT(F_TO)};
+	fieldset more[] = {BIT(F_PERIOD_START), BIT(F_PERIOD_END), BIT(F_FROM), BIT(F_TO)};
 	for (size_t i = 0; i < sizeof more / sizeof more[0]; i++) {
-		int f = __builtin_ctzll(more[i]);
+		int f = fieldset_first(more[i]);
 		if (q->present & more[i]) {
 			as.present |= more[i];
 			as.s[f] = q->s[f];
@@ -471,7 +471,7 @@ int handle_import(struct cmd *c)
 	if (!is_hex64(q->s[F_SHA256]))
 		return cmd_fail(c, -DOCKET_EBADREQ,
 				"'sha256' must be the file's SHA-256 as 64 lowercase hex digits");
-	uint64_t meeting = BIT(F_CODE) | BIT(F_MEETING_DATE) | BIT(F_TO);
+	fieldset meeting = BIT(F_CODE) | BIT(F_MEETING_DATE) | BIT(F_TO);
 	if ((q->present & meeting) && (q->present & meeting) != meeting)
 		return cmd_fail(c, -DOCKET_EBADREQ,
 				"%.*s: a report to a meeting needs code and meeting_date (its 'Item & "

@@ -63,7 +63,7 @@ static int load_config(struct daemon *d, struct config *c, char *err, size_t err
 	for (int i = 0; i < d->noverride; i++)
 		if (config_set(c, "docketd", d->override[i][0], d->override[i][1], err, errlen) < 0)
 			return -DOCKET_ECONFIG;
-	return 0;
+	return config_check(c, err, errlen);
 }
 
 static void set_principal(struct daemon *d)
@@ -96,9 +96,10 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	}
 	if (strcmp(c.state_dir, d->config.state_dir) || strcmp(c.listen, d->config.listen) ||
 	    strcmp(c.publish, d->config.publish) || c.batch_max != d->config.batch_max ||
-	    c.event_hwm != d->config.event_hwm)
-		log_msg(LOG_WARNING, "state_dir, listen, publish, batch_max and event_hwm take "
-				     "effect at the next start");
+	    c.event_hwm != d->config.event_hwm || c.event_queue_kib != d->config.event_queue_kib ||
+	    c.event_inline_max != d->config.event_inline_max ||
+	    c.heartbeat_ms != d->config.heartbeat_ms)
+		log_msg(LOG_WARNING, "[docketd] settings take effect at the next start");
 	memcpy(d->config.principal, c.principal, sizeof c.principal);
 	d->config.roles = c.roles;
 	set_principal(d);
@@ -233,7 +234,9 @@ int main(int argc, char **argv)
 		.listen = d.config.listen,
 		.publish = d.config.publish,
 		.batch_max = d.config.batch_max,
-		.event_hwm = d.config.event_hwm,
+		.event_hwm = config_event_queue(&d.config),
+		.event_inline_max = d.config.event_inline_max,
+		.heartbeat_ms = d.config.heartbeat_ms,
 	};
 	int rc = server_open(&d.server, d.base, &so, d.store, &d.who, &d.office, err, sizeof err);
 	if (rc < 0) {

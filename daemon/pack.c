@@ -177,7 +177,7 @@ void pack_item_head(msgpack_packer *pk, const struct item *it, int extra)
 	pack_str(pk, it->to);
 }
 
-void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip,
+void pack_request_data(msgpack_packer *pk, const struct request *req, fieldset skip,
 		       const struct pack_pair *more, size_t n)
 {
 	/* A pair of more replaces the request's field of the same name. */
@@ -185,8 +185,8 @@ void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t s
 		for (int f = 0; f < F_COUNT; f++)
 			if (strcmp(more[i].key, request_field_name(f)) == 0)
 				skip |= BIT(f);
-	uint64_t fields = req->present & ~skip;
-	msgpack_pack_map(pk, (size_t)__builtin_popcountll(fields) + n);
+	fieldset fields = req->present & ~skip;
+	msgpack_pack_map(pk, (size_t)(__builtin_popcountll((uint64_t)fields) + __builtin_popcountll((uint64_t)(fields >> 64))) + n);
 	for (int f = 0; f < F_COUNT; f++) {
 		if (!(fields & BIT(f)))
 			continue;
@@ -216,4 +216,44 @@ void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t s
 		else
 			msgpack_pack_int64(pk, more[i].n);
 	}
+}
+
+void pack_bool(msgpack_packer *pk, int b)
+{
+	if (b)
+		msgpack_pack_true(pk);
+	else
+		msgpack_pack_false(pk);
+}
+
+void pack_cursor(msgpack_packer *pk, const struct cursor *c, int64_t last_seq)
+{
+	/* Acknowledged up to just before the first pending event, or all it delivered. */
+	int64_t acked = c->first_pending ? c->first_pending - 1 : c->delivered;
+	msgpack_pack_map(pk, 11);
+	pack_cstr(pk, "name");
+	pack_str(pk, c->name);
+	pack_cstr(pk, "topics");
+	if (c->topics.ptr)
+		pack_raw(pk, c->topics.ptr, c->topics.len);
+	else
+		msgpack_pack_nil(pk);
+	pack_cstr(pk, "delivered");
+	msgpack_pack_int64(pk, c->delivered);
+	pack_cstr(pk, "acked");
+	msgpack_pack_int64(pk, acked);
+	pack_cstr(pk, "pending");
+	msgpack_pack_int64(pk, c->pending);
+	pack_cstr(pk, "parked");
+	msgpack_pack_int64(pk, c->parked);
+	pack_cstr(pk, "last_seq");
+	msgpack_pack_int64(pk, last_seq);
+	pack_cstr(pk, "lag");
+	msgpack_pack_int64(pk, last_seq > acked ? last_seq - acked : 0);
+	pack_cstr(pk, "ack_wait");
+	msgpack_pack_int64(pk, c->ack_wait);
+	pack_cstr(pk, "max_deliveries");
+	msgpack_pack_int64(pk, c->max_deliveries);
+	pack_cstr(pk, "created_at");
+	pack_str(pk, c->created_at);
 }

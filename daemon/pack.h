@@ -10,6 +10,7 @@
 void pack_cstr(msgpack_packer *pk, const char *s);
 void pack_str(msgpack_packer *pk, struct str s); /* nil when s.ptr is NULL */
 void pack_raw(msgpack_packer *pk, const void *bytes, size_t len);
+void pack_bool(msgpack_packer *pk, int b);
 
 /*
  * Containers whose size is known only at the end: open writes a fixed-width
@@ -46,6 +47,9 @@ void pack_meeting(msgpack_packer *pk, const struct meeting *m, const struct meet
 		  int with_items);
 void pack_item_head(msgpack_packer *pk, const struct item *it, int extra);
 
+/* A cursor map (PROTOCOL.md 6.3), with the log's last seq. */
+void pack_cursor(msgpack_packer *pk, const struct cursor *c, int64_t last_seq);
+
 /* A reminder map. */
 void pack_reminder(msgpack_packer *pk, const struct reminder *r);
 
@@ -61,7 +65,7 @@ struct pack_pair {
  * The request's fields except those in skip, and then n more pairs, as a
  * map (an event's data). A pair replaces the request's field of its name.
  */
-void pack_request_data(msgpack_packer *pk, const struct request *req, uint64_t skip,
+void pack_request_data(msgpack_packer *pk, const struct request *req, fieldset skip,
 		       const struct pack_pair *more, size_t n);
 
 #endif

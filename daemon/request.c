@@ -84,6 +84,17 @@ static const struct {
 	[F_QUERY] = {"query", K_LINE, NULL},
 	[F_DECIDED_FROM] = {"decided_from", K_DATE, NULL},
 	[F_DECIDED_TO] = {"decided_to", K_DATE, NULL},
+	[F_AFTER_SEQ] = {"after_seq", K_INT, NULL},
+	[F_SINCE] = {"since", K_TIME, NULL},
+	[F_TOPICS] = {"topics", K_ARRAY, NULL},
+	[F_MAX_BYTES] = {"max_bytes", K_INT, NULL},
+	[F_CURSOR] = {"cursor", K_LINE, NULL},
+	[F_SEQ] = {"seq", K_INT, NULL},
+	[F_THROUGH] = {"through", K_INT, NULL},
+	[F_ACK_WAIT] = {"ack_wait", K_INT, NULL},
+	[F_MAX_DELIVERIES] = {"max_deliveries", K_INT, NULL},
+	[F_DELAY] = {"delay", K_INT, NULL},
+	[F_RETURNED] = {"returned", K_BOOL, NULL},
 };
 
 #define TEXT_FIELDS                                                                          \
@@ -93,8 +104,8 @@ static const struct {
 
 /* Keys each op takes (besides v, op and id), and the ones it needs. */
 static const struct {
-	uint64_t allowed;
-	uint64_t required;
+	fieldset allowed;
+	fieldset required;
 } ops[OP_COUNT] = {
 	[OP_DRAFT] = {BIT(F_REF) | TEXT_FIELDS | BIT(F_IDEM),
 		      BIT(F_REF) | (TEXT_FIELDS & ~(BIT(F_COST_PENCE) | BIT(F_COST_TEXT)))},
@@ -153,6 +164,23 @@ static const struct {
 			       BIT(F_DECIDED_FROM) | BIT(F_DECIDED_TO) | BIT(F_LIMIT),
 		       BIT(F_QUERY)},
 	[OP_IMPORTS] = {0, 0},
+	[OP_EVENTS] = {BIT(F_AFTER_SEQ) | BIT(F_SINCE) | BIT(F_TOPICS) | BIT(F_LIMIT) |
+			       BIT(F_MAX_BYTES),
+		       0},
+	[OP_CURSOR_ADD] = {BIT(F_CURSOR) | BIT(F_TOPICS) | BIT(F_AFTER_SEQ) | BIT(F_SINCE) |
+				   BIT(F_ACK_WAIT) | BIT(F_MAX_DELIVERIES),
+			   BIT(F_CURSOR)},
+	[OP_CURSOR_DELETE] = {BIT(F_CURSOR), BIT(F_CURSOR)},
+	[OP_FETCH] = {BIT(F_CURSOR) | BIT(F_LIMIT) | BIT(F_MAX_BYTES), BIT(F_CURSOR)},
+	[OP_ACK] = {BIT(F_CURSOR) | BIT(F_SEQ) | BIT(F_THROUGH), BIT(F_CURSOR)},
+	[OP_NAK] = {BIT(F_CURSOR) | BIT(F_SEQ) | BIT(F_DELAY) | BIT(F_RETURNED),
+		    BIT(F_CURSOR) | BIT(F_SEQ)},
+	[OP_PARK] = {BIT(F_CURSOR) | BIT(F_SEQ) | BIT(F_REASON), BIT(F_CURSOR) | BIT(F_SEQ)},
+	[OP_CURSOR_RETRY] = {BIT(F_CURSOR) | BIT(F_SEQ), BIT(F_CURSOR)},
+	[OP_CURSOR_SKIP] = {BIT(F_CURSOR) | BIT(F_SEQ), BIT(F_CURSOR)},
+	[OP_CURSOR_REWIND] = {BIT(F_CURSOR) | BIT(F_AFTER_SEQ) | BIT(F_SINCE), BIT(F_CURSOR)},
+	[OP_CURSORS] = {0, 0},
+	[OP_PARKED] = {BIT(F_CURSOR) | BIT(F_LIMIT), BIT(F_CURSOR)},
 };
 
 const char *request_field_name(int f)
@@ -345,21 +373,28 @@ static struct str next_pair(struct codec_reader *r, struct codec_value *key,
 }
 
 /* Check the request's shape against its op's row of the table. */
-static int check_shape(const struct request *req, uint64_t given_other, char *err, size_t errlen)
+static int check_shape(const struct request *req, fieldset given_other, char *err, size_t errlen)
 {
 	const char *op = proto_op_name(req->op);
-	uint64_t extra = given_other & ~ops[req->op].allowed;
+	fieldset extra = given_other & ~ops[req->op].allowed;
 	if (extra)
 		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' does not take '%s'", op,
-			    fields[__builtin_ctzll(extra)].name);
-	uint64_t missing = ops[req->op].required & ~req->present;
+			    fields[fieldset_first(extra)].name);
+	fieldset missing = ops[req->op].required & ~req->present;
 	if (missing)
 		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' needs '%s'", op,
-			    fields[__builtin_ctzll(missing)].name);
+			    fields[fieldset_first(missing)].name);
 	if (req->op == OP_AMEND && !(req->present & TEXT_FIELDS))
 		return fail(err, errlen, -DOCKET_EBADREQ, "'amend' needs at least one field to change");
 	if (req->op == OP_REPORT && !(req->present & BIT(F_REF)) == !(req->present & BIT(F_ITEM)))
 		return fail(err, errlen, -DOCKET_EBADREQ, "'report' needs exactly one of 'ref' and 'item'");
+	if ((req->op == OP_EVENTS || req->op == OP_CURSOR_ADD || req->op == OP_CURSOR_REWIND) &&
+	    (req->present & BIT(F_AFTER_SEQ)) && (req->present & BIT(F_SINCE)))
+		return fail(err, errlen, -DOCKET_EBADREQ, "'%s' takes 'after_seq' or 'since', not both", op);
+	if (req->op == OP_CURSOR_REWIND && !(req->present & (BIT(F_AFTER_SEQ) | BIT(F_SINCE))))
+		return fail(err, errlen, -DOCKET_EBADREQ, "'cursor_rewind' needs 'after_seq' or 'since'");
+	if (req->op == OP_ACK && !(req->present & BIT(F_SEQ)) == !(req->present & BIT(F_THROUGH)))
+		return fail(err, errlen, -DOCKET_EBADREQ, "'ack' needs exactly one of 'seq' and 'through'");
 	if (req->op == OP_RENDER &&
 	    !(req->present & BIT(F_ITEM)) == !(req->present & BIT(F_SOURCE)))
 		return fail(err, errlen, -DOCKET_EBADREQ, "'render' needs exactly one of 'item' and 'source'");
@@ -392,7 +427,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 	unsigned envelope = 0; /* ENV_* bits of the envelope keys seen */
 	int bad = 0;
 	const uint8_t *id_start = NULL, *id_end = NULL;
-	uint64_t given = 0;
+	fieldset given = 0;
 	for (uint32_t i = 0; i < map.u.count; i++) {
 		const uint8_t *pair = r.p, *value_at;
 		struct str raw = next_pair(&r, &key, &val);
@@ -468,7 +503,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
 	return 0;
 }
 
-int request_decode_entry(struct request *e, struct str raw, uint64_t allowed, uint64_t required,
+int request_decode_entry(struct request *e, struct str raw, fieldset allowed, fieldset required,
 			 char *err, size_t errlen)
 {
 	memset(e, 0, offsetof(struct request, refs));
@@ -495,9 +530,9 @@ int request_decode_entry(struct request *e, struct str raw, uint64_t allowed, ui
 			return rc;
 		e->present |= BIT(f);
 	}
-	uint64_t missing = required & ~e->present;
+	fieldset missing = required & ~e->present;
 	if (missing)
 		return fail(err, errlen, -DOCKET_EBADREQ, "needs '%s'",
-			    fields[__builtin_ctzll(missing)].name);
+			    fields[fieldset_first(missing)].name);
 	return 0;
 }

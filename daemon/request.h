@@ -72,10 +72,30 @@ enum field {
 	F_QUERY,
 	F_DECIDED_FROM,
 	F_DECIDED_TO,
+	F_AFTER_SEQ,
+	F_SINCE,
+	F_TOPICS,
+	F_MAX_BYTES,
+	F_CURSOR,
+	F_SEQ,
+	F_THROUGH,
+	F_ACK_WAIT,
+	F_MAX_DELIVERIES,
+	F_DELAY,
+	F_RETURNED,
 	F_COUNT
 };
 
-#define BIT(f) (UINT64_C(1) << (f))
+/* A set of fields, one bit each: there are more than 64. */
+__extension__ typedef unsigned __int128 fieldset;
+#define BIT(f) ((fieldset)1 << (f))
+
+/* The lowest field in a set that is not empty. */
+static inline int fieldset_first(fieldset s)
+{
+	uint64_t lo = (uint64_t)s;
+	return lo ? __builtin_ctzll(lo) : 64 + __builtin_ctzll((uint64_t)(s >> 64));
+}
 
 /* A NUL-terminated string as a str. */
 static inline struct str str_c(const char *s)
@@ -86,7 +106,7 @@ static inline struct str str_c(const char *s)
 struct request {
 	int op;               /* OP_*, or -1 before the op is known */
 	struct str id;        /* the raw msgpack bytes of `id`; len 0 when absent */
-	uint64_t present;     /* BIT(field) for each field given */
+	fieldset present;     /* BIT(field) for each field given */
 	struct str s[F_COUNT];   /* string fields */
 	int64_t n[F_COUNT];      /* integer fields */
 	struct str body[2];   /* the request without `id`, for idempotency */
@@ -114,7 +134,7 @@ int request_decode(struct request *req, const void *buf, size_t len, char *err, 
  * in required. raw is a map request_decode has already validated. Returns
  * 0 or -DOCKET_EBADREQ / -DOCKET_ETOOLARGE with a message in err.
  */
-int request_decode_entry(struct request *e, struct str raw, uint64_t allowed, uint64_t required,
+int request_decode_entry(struct request *e, struct str raw, fieldset allowed, fieldset required,
 			 char *err, size_t errlen);
 
 #endif

@@ -7,7 +7,9 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "codec.h"
 #include "docket/error.h"
+#include "pack.h"
 #include "log.h"
 #include "proto.h"
 #include "reminder.h"
@@ -15,6 +17,7 @@
 #include "wallclock.h"
 
 #define WELCOME "docket.welcome"
+#define HEARTBEAT "docket.heartbeat"
 /* How long closing waits for replies and events still queued. */
 #define CLOSE_LINGER_MS 2000
 /* After the database refused to fire reminders, how long until docketd tries again. */
@@ -65,14 +68,79 @@ static int receive(void *router, struct batch_entry *e)
 	return 0;
 }
 
+/*
+ * An event too large to publish whole goes out in head form: its map
+ * without data, with truncated true, so that what one subscriber can have
+ * queued stays bounded in bytes. The log has it whole (PROTOCOL.md 6.2).
+ */
+static void publish_head(struct server *s, const char *topic, const char *body, size_t len)
+{
+	struct codec_reader r;
+	struct codec_value map, key;
+	msgpack_packer pk;
+	msgpack_sbuffer *out = &s->scratch;
+	out->size = 0;
+	msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+	codec_reader_init(&r, body, len);
+	codec_read(&r, &map);
+	/* docketd wrote the map: a map of string keys, data among them. */
+	size_t at = pack_open_map(out);
+	uint32_t pairs = 0;
+	for (uint32_t i = 0; i < map.u.count; i++) {
+		const uint8_t *pair = r.p;
+		codec_read(&r, &key);
+		codec_skip(&r);
+		if (codec_str_eq(&key, "data"))
+			continue;
+		pack_raw(&pk, pair, (size_t)(r.p - pair));
+		pairs++;
+	}
+	pack_cstr(&pk, "truncated");
+	msgpack_pack_true(&pk);
+	pack_close(out, at, pairs + 1);
+	zmq_send(s->xpub, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	zmq_send(s->xpub, out->data, out->size, ZMQ_DONTWAIT);
+}
+
 static void publish(struct server *s, const struct outbox *o)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		const struct outbox_event *ev = &o->ev[i];
+		if (ev->len > s->inline_max) {
+			publish_head(s, ev->topic, o->buf.data + ev->off, ev->len);
+			continue;
+		}
 		/* XPUB never blocks: a subscriber past its high-water mark loses events. */
 		zmq_send(s->xpub, ev->topic, strlen(ev->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
 		zmq_send(s->xpub, o->buf.data + ev->off, ev->len, ZMQ_DONTWAIT);
 	}
+}
+
+/*
+ * The heartbeat says how far the log goes, so that a subscriber can tell
+ * a quiet log from events it lost (PROTOCOL.md 6.1). Between batches,
+ * every event up to it has been committed and published.
+ */
+static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct server *s = arg;
+	char ts[WALLCLOCK_TS_LEN];
+	msgpack_packer pk;
+	wallclock_now(ts);
+	s->scratch.size = 0;
+	msgpack_packer_init(&pk, &s->scratch, msgpack_sbuffer_write);
+	msgpack_pack_map(&pk, 3);
+	pack_cstr(&pk, "seq");
+	msgpack_pack_int64(&pk, store_next_seq(s->store) - 1);
+	pack_cstr(&pk, "ts");
+	pack_cstr(&pk, ts);
+	pack_cstr(&pk, "interval_ms");
+	msgpack_pack_uint32(&pk, s->heartbeat_ms);
+	zmq_send(s->xpub, HEARTBEAT, strlen(HEARTBEAT), ZMQ_SNDMORE | ZMQ_DONTWAIT);
+	zmq_send(s->xpub, s->scratch.data, s->scratch.size, ZMQ_DONTWAIT);
+	zmq_watch_check(s->xpub_watch);
 }
 
 static void reply(struct server *s)
@@ -271,7 +339,10 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 	s->store = store;
 	s->office = office;
 	s->next_due = INT64_MAX;
+	s->inline_max = o->event_inline_max;
+	s->heartbeat_ms = o->heartbeat_ms;
 	outbox_init(&s->reminders);
+	msgpack_sbuffer_init(&s->scratch);
 	if (batch_init(&s->batch, o->batch_max, store, who, office) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -DOCKET_ENOMEM;
@@ -302,6 +373,13 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 		snprintf(err, errlen, "cannot make the reminder timer: %s", strerror(errno));
 		goto fail;
 	}
+	struct timeval every = {s->heartbeat_ms / 1000, (s->heartbeat_ms % 1000) * 1000};
+	if (!(s->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, s)) ||
+	    event_add(s->heartbeat, &every) < 0) {
+		snprintf(err, errlen, "cannot make the heartbeat timer");
+		rc = -DOCKET_ENOMEM;
+		goto fail;
+	}
 	return 0;
 fail:;
 	int saved = errno;
@@ -313,7 +391,11 @@ fail:;
 void server_close(struct server *s)
 {
 	alarm_destroy(&s->alarm);
+	if (s->heartbeat)
+		event_free(s->heartbeat);
+	s->heartbeat = NULL;
 	outbox_free(&s->reminders);
+	msgpack_sbuffer_destroy(&s->scratch);
 	arena_free(&s->arena);
 	zmq_watch_destroy(&s->router_watch);
 	zmq_watch_destroy(&s->xpub_watch);

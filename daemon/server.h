@@ -25,13 +25,19 @@ struct server {
 	struct outbox reminders;   /* events of the reminders being fired */
 	struct arena arena;        /* for the reminders' work, reset each time */
 	uint64_t commands, batches;
+	size_t inline_max;
+	unsigned heartbeat_ms;
+	struct event *heartbeat;   /* the docket.heartbeat timer */
+	msgpack_sbuffer scratch;   /* heartbeats and head forms, reused */
 };
 
 struct server_options {
 	const char *listen;
 	const char *publish;
 	size_t batch_max;
-	int event_hwm;
+	int event_hwm;             /* events queued per subscriber */
+	size_t event_inline_max;   /* larger events are published in head form */
+	unsigned heartbeat_ms;
 };
 
 /*

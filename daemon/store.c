@@ -164,6 +164,26 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"INSERT INTO search (rowid, title, text, justification)"
 	"  SELECT r.id, d.title," STORE_PUBLIC_TEXT("d") "," STORE_PUBLIC_JUSTIFICATION("d")
 	"  FROM decisions d JOIN search_refs r ON r.ref = d.ref;",
+	/*
+	 * Durable cursors (PROTOCOL.md 6.3). cursor_events holds the events a
+	 * cursor delivered and has not had acknowledged (pending), and those it
+	 * set aside (parked); an acknowledged event leaves no row.
+	 */
+	"CREATE TABLE cursors ("
+	"  name TEXT PRIMARY KEY,"
+	"  topics BLOB,"
+	"  delivered INTEGER NOT NULL,"
+	"  ack_wait INTEGER NOT NULL,"
+	"  max_deliveries INTEGER NOT NULL,"
+	"  created_at TEXT NOT NULL) WITHOUT ROWID;"
+	"CREATE TABLE cursor_events ("
+	"  cursor TEXT NOT NULL REFERENCES cursors(name) ON DELETE CASCADE,"
+	"  seq INTEGER NOT NULL,"
+	"  deliveries INTEGER NOT NULL,"
+	"  due_at INTEGER NOT NULL,"
+	"  parked_at TEXT, reason TEXT,"
+	"  PRIMARY KEY (cursor, seq)) WITHOUT ROWID;"
+	"CREATE INDEX cursor_events_due ON cursor_events(cursor, due_at) WHERE parked_at IS NULL;",
 };
 
 /* docket_ref_key(ref): the reading-order key of ref.h, for the migration to version 2. */

@@ -100,7 +100,7 @@ struct event {
 struct store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 3
+#define STORE_SCHEMA_VERSION 4
 
 struct tz;
 
@@ -191,6 +191,96 @@ size_t store_ref_key(struct str ref, unsigned char *out);
 /* Call fn with the body of each event of ref, in seq order. */
 typedef int (*store_event_fn)(void *ctx, const void *body, size_t len);
 int store_decision_history(struct store *s, struct str ref, store_event_fn fn, void *ctx);
+
+/* ---- the log read back (store_log.c) ---- */
+
+/* One event of the log; in a scan, valid during the call only. */
+struct log_event {
+	int64_t seq;
+	struct str type;
+	struct str ts; /* store_log_get only */
+	const void *body;
+	size_t len;
+};
+
+/*
+ * Call fn for the events after seq after, in seq order, looking at no more
+ * than scan of them. fn returns 0 to take the event and go on, 1 to stop
+ * before it, or a negative code. *looked is the seq of the last event
+ * taken (after when none). Returns 0, fn's code or -DOCKET_ESTORAGE.
+ */
+typedef int (*store_log_fn)(void *ctx, const struct log_event *e);
+int store_log_scan(struct store *s, int64_t after, int64_t scan, store_log_fn fn, void *ctx,
+		   int64_t *looked);
+
+/* The event seq, copied into a: 0, -DOCKET_ENOTFOUND, -DOCKET_ENOMEM or -DOCKET_ESTORAGE. */
+int store_log_get(struct store *s, int64_t seq, struct arena *a, struct log_event *e);
+
+/*
+ * The seq just before the first event recorded at or after ts (a time of
+ * changes, YYYY-MM-DDTHH:MM:SS.mmmZ), by binary search over seq: the
+ * times of the log grow with seq unless a clock was set back. Returns 0
+ * or -DOCKET_ESTORAGE.
+ */
+int store_log_before(struct store *s, struct str ts, int64_t *after);
+
+/* ---- durable cursors (store_cursor.c) ---- */
+
+struct cursor {
+	struct str name;
+	struct str topics;      /* the msgpack array of prefixes as given; nil: every event */
+	int64_t delivered;      /* every event up to it delivered or passed over */
+	int64_t ack_wait;       /* seconds */
+	int64_t max_deliveries;
+	struct str created_at;
+	int64_t pending, parked; /* counts */
+	int64_t first_pending;  /* the lowest pending seq, 0 when none */
+};
+
+/* get returns 0, -DOCKET_ENOTFOUND or -DOCKET_ESTORAGE; strings copied into a. */
+int store_cursor_get(struct store *s, struct str name, struct arena *a, struct cursor *c);
+typedef int (*store_cursor_fn)(void *ctx, const struct cursor *c);
+int store_cursor_list(struct store *s, store_cursor_fn fn, void *ctx);
+int store_cursor_insert(struct store *s, const struct cursor *c);
+int store_cursor_delete(struct store *s, struct str name);
+int store_cursor_set_delivered(struct store *s, struct str name, int64_t delivered);
+/* Drop the pending and parked events after seq after (a rewind). */
+int store_cursor_forget_after(struct store *s, struct str name, int64_t after);
+
+/*
+ * Pending events that have come due by now (seconds), by seq, at most
+ * limit: seq[] and deliveries[] are filled, *n set. 0 or -DOCKET_ESTORAGE.
+ */
+int store_pending_due(struct store *s, struct str name, int64_t now, int64_t limit,
+		      int64_t *seq, int64_t *deliveries, size_t *n);
+/* A newly delivered event, pending until due (seconds). */
+int store_pending_add(struct store *s, struct str name, int64_t seq, int64_t due);
+/* 0 with its deliveries and whether parked, -DOCKET_ENOTFOUND when the cursor has no such event. */
+int store_pending_get(struct store *s, struct str name, int64_t seq, int64_t *deliveries,
+		      int *parked);
+/*
+ * Make seq due again at due, adding count to its deliveries: 1 for a
+ * delivery, 0 for a nak, -1 for an event the client returned unseen.
+ */
+int store_pending_redeliver(struct store *s, struct str name, int64_t seq, int64_t due,
+			    int count);
+/* Acknowledge seq, or every pending event up to it (through); *n how many. */
+int store_pending_ack(struct store *s, struct str name, int64_t seq, int through, int64_t *n);
+int store_pending_park(struct store *s, struct str name, int64_t seq, struct str ts,
+		       struct str reason);
+/* Parked events back to pending (retry) or dropped (skip): seq 0 means all; *n how many. */
+int store_parked_retry(struct store *s, struct str name, int64_t seq, int64_t *n);
+int store_parked_skip(struct store *s, struct str name, int64_t seq, int64_t *n);
+
+struct parked_event {
+	int64_t seq;
+	struct str type, ts;
+	int64_t deliveries;
+	struct str parked_at, reason;
+};
+typedef int (*store_parked_fn)(void *ctx, const struct parked_event *p);
+int store_parked_list(struct store *s, struct str name, int64_t limit, store_parked_fn fn,
+		      void *ctx);
 
 /* Meetings and items; get returns 0, -DOCKET_ENOTFOUND or -DOCKET_ESTORAGE. */
 int store_meeting_get(struct store *s, int64_t id, struct arena *a, struct meeting *m);

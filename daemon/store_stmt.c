@@ -44,6 +44,12 @@ const char *const decision_col_names[D_COUNT] = {
 #define SOURCE_COLS                                                                          \
 	"id, file, sha256, document, title, from_text, to_text, subject, item, imported_at, actor, " \
 	"(SELECT count(*) FROM decisions WHERE source = sources.id)"
+/* A cursor with its counts: pending, parked, and the first event not yet acknowledged. */
+#define CURSOR_COLS                                                                          \
+	"name, topics, delivered, ack_wait, max_deliveries, created_at,"                      \
+	" (SELECT count(*) FROM cursor_events WHERE cursor = name AND parked_at IS NULL),"    \
+	" (SELECT count(*) FROM cursor_events WHERE cursor = name AND parked_at IS NOT NULL)," \
+	" (SELECT min(seq) FROM cursor_events WHERE cursor = name AND parked_at IS NULL)"
 #define REMINDER_COLS "id, kind, meeting, ref, days, target_at, due_at, status, seq, settled_at"
 /*
  * Decisions not yet decided sort after every date. No index serves this
@@ -66,6 +72,38 @@ static const char *const fixed_sql[S_COUNT] = {
 	[S_IDEM_PUT] = "INSERT INTO idempotency (principal, key, request, result, pairs)"
 		       " VALUES (?1, ?2, ?3, ?4, ?5)",
 	[S_DECISION_HISTORY] = "SELECT body FROM events WHERE ref = ?1 ORDER BY seq",
+	[S_LOG_PAGE] = "SELECT seq, type, body FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+	[S_LOG_GET] = "SELECT seq, type, body, ts FROM events WHERE seq = ?1",
+	[S_LOG_TS] = "SELECT ts FROM events WHERE seq = ?1",
+	[S_CURSOR_GET] = "SELECT " CURSOR_COLS " FROM cursors WHERE name = ?1",
+	[S_CURSOR_LIST] = "SELECT " CURSOR_COLS " FROM cursors ORDER BY name",
+	[S_CURSOR_INSERT] = "INSERT INTO cursors (name, topics, delivered, ack_wait, max_deliveries,"
+			    " created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[S_CURSOR_DELETE] = "DELETE FROM cursors WHERE name = ?1",
+	[S_CURSOR_DELIVERED] = "UPDATE cursors SET delivered = ?2 WHERE name = ?1",
+	[S_CURSOR_REWIND] = "DELETE FROM cursor_events WHERE cursor = ?1 AND seq > ?2",
+	[S_PENDING_DUE] = "SELECT seq, deliveries FROM cursor_events WHERE cursor = ?1"
+			  " AND parked_at IS NULL AND due_at <= ?2 ORDER BY seq LIMIT ?3",
+	[S_PENDING_ADD] = "INSERT INTO cursor_events (cursor, seq, deliveries, due_at)"
+			  " VALUES (?1, ?2, 1, ?3)",
+	[S_PENDING_GET] = "SELECT deliveries, parked_at IS NOT NULL FROM cursor_events"
+			  " WHERE cursor = ?1 AND seq = ?2",
+	[S_PENDING_REDELIVER] = "UPDATE cursor_events SET deliveries = deliveries + ?4, due_at = ?3"
+				" WHERE cursor = ?1 AND seq = ?2",
+	[S_PENDING_ACK] = "DELETE FROM cursor_events WHERE cursor = ?1 AND seq = ?2"
+			  " AND parked_at IS NULL",
+	[S_PENDING_ACK_THROUGH] = "DELETE FROM cursor_events WHERE cursor = ?1 AND seq <= ?2"
+				  " AND parked_at IS NULL",
+	[S_PENDING_PARK] = "UPDATE cursor_events SET parked_at = ?3, reason = ?4"
+			   " WHERE cursor = ?1 AND seq = ?2 AND parked_at IS NULL",
+	[S_PARKED_RETRY] = "UPDATE cursor_events SET parked_at = NULL, reason = NULL,"
+			   " deliveries = 0, due_at = 0 WHERE cursor = ?1 AND parked_at IS NOT NULL"
+			   " AND (?2 = 0 OR seq = ?2)",
+	[S_PARKED_SKIP] = "DELETE FROM cursor_events WHERE cursor = ?1 AND parked_at IS NOT NULL"
+			  " AND (?2 = 0 OR seq = ?2)",
+	[S_PARKED_LIST] = "SELECT c.seq, e.type, e.ts, c.deliveries, c.parked_at, c.reason"
+			  " FROM cursor_events c JOIN events e ON e.seq = c.seq"
+			  " WHERE c.cursor = ?1 AND c.parked_at IS NOT NULL ORDER BY c.seq LIMIT ?2",
 	[S_REMINDER_INSERT] = "INSERT INTO reminders (kind, meeting, ref, days, target_at, due_at,"
 			      " status, seq, settled_at) VALUES (?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
 	[S_REMINDER_UPDATE] = "UPDATE reminders SET target_at = ?6, due_at = ?7, status = ?8,"

@@ -6,7 +6,7 @@
 
 #define PROTO_VERSION 1
 /* Revision of version 1 this build speaks (PROTOCOL.md section 11). */
-#define PROTO_REVISION 3
+#define PROTO_REVISION 4
 
 /* Largest request docketd answers; larger ones get too_large. */
 #define PROTO_MAX_REQUEST (1024 * 1024)
@@ -52,6 +52,18 @@ enum proto_op {
 	OP_REGISTER,
 	OP_SEARCH,
 	OP_IMPORTS,
+	OP_EVENTS,
+	OP_CURSOR_ADD,
+	OP_CURSOR_DELETE,
+	OP_FETCH,
+	OP_ACK,
+	OP_NAK,
+	OP_PARK,
+	OP_CURSOR_RETRY,
+	OP_CURSOR_SKIP,
+	OP_CURSOR_REWIND,
+	OP_CURSORS,
+	OP_PARKED,
 	OP_COUNT
 };
 #define PROTO_FSM_OPS (OP_SET_REVIEW_DATE + 1)

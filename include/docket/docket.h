@@ -252,7 +252,8 @@ void docket_stream_destroy(docket_stream **s);
  * *event set (free with docket_msg_destroy; docket_msg_get_int(ev, "seq")
  * is its position), -DOCKET_ETIMEDOUT (nothing new, or docketd is away:
  * call again, nothing is lost), -DOCKET_EINTR when a signal interrupted
- * the wait, -DOCKET_ENOMEM or -DOCKET_ESYS.
+ * the wait, a refusal's code when docketd refused a read of the log (the
+ * stream stays usable: call again), -DOCKET_ENOMEM or -DOCKET_ESYS.
  */
 int docket_stream_recv(docket_stream *s, docket_msg **event, int timeout_ms);
 
@@ -281,7 +282,12 @@ int docket_cursor_open(docket_cursor **out, const char *endpoint, const char *ev
                        const char *name, const char *const *prefixes, const char *since,
                        int timeout_ms);
 
-/* Close; the cursor itself stays in docketd. NULL-safe; sets *c to NULL. */
+/*
+ * Close; the cursor itself stays in docketd. Events fetched ahead and never
+ * returned by docket_cursor_next are given back first (nak, returned: they
+ * are not counted as delivered), which may take up to a second. NULL-safe;
+ * sets *c to NULL.
+ */
 void docket_cursor_destroy(docket_cursor **c);
 
 /*
@@ -290,7 +296,8 @@ void docket_cursor_destroy(docket_cursor **c);
  * not acknowledged in time. *deliveries (may be NULL) is how many times
  * this event has now been delivered. Every event returned must be settled
  * with docket_cursor_ack, _nak or _park, else docketd delivers it again
- * after the cursor's ack_wait. Returns as docket_stream_recv.
+ * after the cursor's ack_wait. It fetches ahead, a few events at first and
+ * more while the caller keeps up. Returns as docket_stream_recv.
  */
 int docket_cursor_next(docket_cursor *c, docket_msg **event, int *deliveries, int timeout_ms);
 

@@ -311,6 +311,16 @@ int h_raw_parse(const void *buf, size_t len, struct h_raw_reply *out);
  */
 char *h_pack(size_t *len, int64_t v, const char *op, ...) __attribute__((sentinel));
 
+/*
+ * Every event of d's log in seq order, read from its database file, as
+ * JSON maps (caller json_decref). Fails the test unless seq runs 1, 2, 3...
+ * without a gap and each body names its seq and type.
+ */
+json_t *h_log_read(struct h_daemon *d);
+
+/* One msgpack value (a whole buffer) as JSON; NULL when it is not exactly one value. */
+json_t *h_msgpack_json(const void *buf, size_t len);
+
 /* JSON. */
 
 /* Parse text; NULL when it is not JSON. */

@@ -323,89 +323,6 @@ static docket_sub *subscribe(struct h_daemon *d)
 	return sub;
 }
 
-/* The log, read from docketd's database (the only way to see a meeting reminder's event again). */
-
-static json_t *msgpack_json(const msgpack_object *o)
-{
-	json_t *j;
-	switch (o->type) {
-	case MSGPACK_OBJECT_NIL:
-		return json_null();
-	case MSGPACK_OBJECT_BOOLEAN:
-		return json_boolean(o->via.boolean);
-	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-		return json_integer((json_int_t)o->via.u64);
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		return json_integer((json_int_t)o->via.i64);
-	case MSGPACK_OBJECT_FLOAT32:
-	case MSGPACK_OBJECT_FLOAT64:
-		return json_real(o->via.f64);
-	case MSGPACK_OBJECT_STR:
-		return json_stringn(o->via.str.ptr, o->via.str.size);
-	case MSGPACK_OBJECT_ARRAY:
-		j = json_array();
-		for (uint32_t i = 0; i < o->via.array.size; i++)
-			json_array_append_new(j, msgpack_json(&o->via.array.ptr[i]));
-		return j;
-	case MSGPACK_OBJECT_MAP:
-		j = json_object();
-		for (uint32_t i = 0; i < o->via.map.size; i++) {
-			const msgpack_object *k = &o->via.map.ptr[i].key;
-			assert_int_equal(k->type, MSGPACK_OBJECT_STR);
-			char key[128];
-			snprintf(key, sizeof key, "%.*s", (int)k->via.str.size, k->via.str.ptr);
-			json_object_set_new(j, key, msgpack_json(&o->via.map.ptr[i].val));
-		}
-		return j;
-	default:
-		fail_msg("the log holds a msgpack type %d", (int)o->type);
-		return NULL;
-	}
-}
-
-/*
- * Every event of the log in seq order, as JSON (caller decrefs). Fails
- * unless seq runs 1, 2, 3... without a gap and each body names its seq.
- */
-static json_t *log_read(struct h_daemon *d)
-{
-	char path[300];
-	sqlite3 *db = NULL;
-	sqlite3_stmt *st = NULL;
-	snprintf(path, sizeof path, "%s/docket.db", d->state_dir);
-	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-		fail_msg("cannot open %s: %s", path, sqlite3_errmsg(db));
-	sqlite3_busy_timeout(db, H_WAIT_MS);
-	if (sqlite3_prepare_v2(db, "SELECT seq, type, body FROM events ORDER BY seq", -1, &st,
-	                       NULL) != SQLITE_OK)
-		fail_msg("cannot read the log: %s", sqlite3_errmsg(db));
-	json_t *log = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		int64_t seq = sqlite3_column_int64(st, 0);
-		const char *type = (const char *)sqlite3_column_text(st, 1);
-		const char *body = sqlite3_column_blob(st, 2);
-		size_t len = (size_t)sqlite3_column_bytes(st, 2);
-		assert_int_equal(seq, (int64_t)json_array_size(log) + 1);
-		msgpack_unpacked u;
-		msgpack_unpacked_init(&u);
-		size_t off = 0;
-		if (msgpack_unpack_next(&u, body, len, &off) != MSGPACK_UNPACK_SUCCESS ||
-		    off != len)
-			fail_msg("event %lld is not one msgpack map", (long long)seq);
-		json_t *e = msgpack_json(&u.data);
-		msgpack_unpacked_destroy(&u);
-		assert_int_equal(h_jint(e, "seq"), seq);
-		H_ASSERT_STR(h_jstr(e, "type"), type);
-		json_array_append_new(log, e);
-	}
-	if (rc != SQLITE_DONE)
-		fail_msg("cannot read the log: %s", sqlite3_errmsg(db));
-	sqlite3_finalize(st);
-	sqlite3_close(db);
-	return log;
-}
-
 /* Events of log of type (a prefix when it ends in '.') and reminder (any when < 0). */
 static size_t log_count(json_t *log, const char *type, int64_t reminder)
 {
@@ -571,7 +488,7 @@ static void test_meeting_reminder_fires_at_its_time_with_agenda(void **state)
 	H_ASSERT_CONTAINS(h_jstr(r7, "settled_at"), "2030-09-15T08:00:0");
 	rem(list, "meeting", 1, "pending");
 	json_decref(list);
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), last + 1);
 	assert_json_equal(log_at(log, last + 1), ev, "the logged reminder.due");
 	json_decref(log);
@@ -607,7 +524,7 @@ static void test_kill9_before_due_fires_once_at_start(void **state)
 	H_ASSERT_CONTAINS(settled, "2030-09-15T08:30:0");
 	rem(list, "meeting", 1, "pending");
 	json_decref(list);
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 2); /* meeting.created, reminder.due */
 	json_t *e = log_at(log, 2);
 	J_STR(e, "type", "reminder.due");
@@ -630,7 +547,7 @@ static void test_kill9_before_due_fires_once_at_start(void **state)
 	J_INT(r7, "seq", 2);
 	J_STR(r7, "settled_at", settled);
 	json_decref(list);
-	log = log_read(d);
+	log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 2);
 	json_decref(log);
 	H_PASS(d);
@@ -662,7 +579,7 @@ static void test_kill9_after_firing_never_fires_again(void **state)
 	J_INT(r7, "seq", seq);
 	rem(list, "meeting", 1, "pending");
 	json_decref(list);
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 2);
 	assert_int_equal(log_count(log, "reminder.due", id), 1);
 	assert_json_equal(log_at(log, seq), ev, "the logged reminder.due");
@@ -719,7 +636,7 @@ static void test_missed_while_down_is_recorded_missed(void **state)
 	J_INT(rb, "id", idb);
 	J_INT(rb, "meeting", b);
 	if (strcmp(h_jstr(rb, "status"), "missed")) {
-		json_t *log = log_read(d);
+		json_t *log = h_log_read(d);
 		fail_msg("B's 1-day reminder, due while docketd was down, its meeting started "
 		         "since, is '%s', not 'missed' (section 9); the log holds %zu "
 		         "reminder.missed events",
@@ -729,7 +646,7 @@ static void test_missed_while_down_is_recorded_missed(void **state)
 	int64_t seqa = h_jint(ra, "seq"), seqb = h_jint(rb, "seq");
 	json_decref(filtered);
 
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 4); /* two meeting.created, then these two */
 	assert_true((seqa == 3 && seqb == 4) || (seqa == 4 && seqb == 3));
 	json_t *ea = log_at(log, seqa), *eb = log_at(log, seqb);
@@ -756,7 +673,7 @@ static void test_missed_while_down_is_recorded_missed(void **state)
 	assert_json_equal(again, list, "the reminders after a restart");
 	json_decref(again);
 	json_decref(list);
-	log = log_read(d);
+	log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 4);
 	json_decref(log);
 	H_PASS(d);
@@ -803,7 +720,7 @@ static void test_response_reminders_missed_while_down(void **state)
 		assert_true(strlen(h_jstr(e, "data.reason")) > 0);
 	}
 	json_decref(h);
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), last + 2);
 	assert_int_equal(log_count(log, "reminder.due", -1), 0);
 	json_decref(log);
@@ -857,7 +774,7 @@ static void test_meeting_changes_replan(void **state)
 
 	/* docketd starts after every old time: nothing fires or is missed. */
 	restart_at(d, "@2030-09-23 12:00:00");
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(log_count(log, "reminder.", -1), 0);
 	json_decref(log);
 	list = reminders(d, "#meeting", ms, NULL);
@@ -891,7 +808,7 @@ static void test_meeting_changes_replan(void **state)
 	assert_int_equal(json_array_size(list), 5);
 	assert_int_equal(count_status(list, "cancelled"), 5);
 	json_decref(list);
-	log = log_read(d);
+	log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 5);
 	assert_int_equal(log_count(log, "reminder.", -1), 0);
 	json_decref(log);
@@ -968,7 +885,7 @@ static void test_meeting_moved_earlier_fires_at_once(void **state)
 	ev = expect_event(sub, "meeting.moved", H_WAIT_MS);
 	J_INT(ev, "seq", seq);
 	json_decref(ev);
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), seq);
 	assert_int_equal(log_count(log, "reminder.", -1), 1);
 	json_decref(log);
@@ -1061,7 +978,7 @@ static void test_sighup_replans_days(void **state)
 	assert_int_equal(count_status(list, "fired"), 3);
 	J_INT(rem(list, "meeting", 21, "fired"), "seq", seq21);
 	json_decref(list);
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 4);
 	assert_int_equal(log_count(log, "reminder.due", id21), 1);
 	assert_int_equal(log_count(log, "reminder.due", id10), 1);
@@ -1255,7 +1172,7 @@ static void test_wall_clock_steps(void **state)
 		J_INT(ev, "seq", seq);
 		json_decref(ev);
 	}
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(json_array_size(log), 7);
 	assert_int_equal(log_count(log, "reminder.due", id7), 1);
 	assert_int_equal(log_count(log, "reminder.due", id1), 1);
@@ -1322,7 +1239,7 @@ static void test_clock_thirty_days_ahead(void **state)
 	J_STR(j, "decision.decided_on", today);
 	json_decref(j);
 
-	json_t *log = log_read(d);
+	json_t *log = h_log_read(d);
 	assert_int_equal(log_count(log, "reminder.", -1), 0);
 	json_decref(log);
 	list = reminders(d, "status", "pending", NULL);

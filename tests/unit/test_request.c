@@ -1353,6 +1353,72 @@ static void test_business_dates(void **state)
 	expect_bad(OP_WITH("endorse", &req, "ref=2024/22", "decided_on=#20240331"), "decided_on");
 }
 
+/* Revision 4: the log read back and durable cursors; fields past the 64th. */
+static void test_notification_ops(void **state)
+{
+	(void)state;
+	struct request req;
+	struct rq q;
+
+	rq_init(&q);
+	head(&q, "events");
+	kv_int(&q, "after_seq", 41);
+	kv_int(&q, "max_bytes", 4096);
+	key(&q, "topics");
+	msgpack_pack_array(&q.pk, 1);
+	msgpack_pack_str_with_body(&q.pk, "decision.", 9);
+	expect_ok(rq_decode(&q, &req));
+	assert_int_equal(req.op, OP_EVENTS);
+	assert_true(req.n[F_AFTER_SEQ] == 41);
+	assert_true(req.present & BIT(F_TOPICS));
+	/* F_DELAY is past bit 63: the set holds it. */
+	assert_true(F_DELAY >= 64);
+	assert_false((req.present & BIT(F_DELAY)) != 0);
+	rq_free(&q);
+
+	rq_init(&q);
+	head(&q, "events");
+	kv_int(&q, "after_seq", 1);
+	kv_str(&q, "since", "2026-12-01T09:00Z");
+	expect_bad(rq_decode(&q, &req), "not both");
+	rq_free(&q);
+
+	rq_init(&q);
+	head(&q, "ack");
+	kv_str(&q, "cursor", "finance");
+	expect_bad(rq_decode(&q, &req), "exactly one of 'seq' and 'through'");
+	rq_free(&q);
+
+	rq_init(&q);
+	head(&q, "nak");
+	kv_str(&q, "cursor", "finance");
+	kv_int(&q, "seq", 3);
+	kv_int(&q, "delay", 30);
+	expect_ok(rq_decode(&q, &req));
+	assert_true((req.present & BIT(F_DELAY)) != 0);
+	assert_true(req.n[F_DELAY] == 30);
+	rq_free(&q);
+
+	rq_init(&q);
+	head(&q, "fetch");
+	kv_str(&q, "cursor", "finance");
+	kv_int(&q, "delay", 30);
+	expect_bad(rq_decode(&q, &req), "'fetch' does not take 'delay'");
+	rq_free(&q);
+
+	rq_init(&q);
+	head(&q, "cursor_rewind");
+	kv_str(&q, "cursor", "finance");
+	expect_bad(rq_decode(&q, &req), "needs 'after_seq' or 'since'");
+	rq_free(&q);
+
+	rq_init(&q);
+	head(&q, "park");
+	kv_str(&q, "cursor", "finance");
+	expect_bad(rq_decode(&q, &req), "'park' needs 'seq'");
+	rq_free(&q);
+}
+
 /* The commands revision 2 added, and what each takes and needs. */
 /* Revision 3: booleans, arrays kept as bytes, and the maps inside import's array. */
 static void test_documents_ops(void **state)
@@ -1400,8 +1466,8 @@ static void test_documents_ops(void **state)
 	const uint8_t *at = r.p;
 	codec_skip(&r);
 	struct str one = {(const char *)at, (uint32_t)(r.p - at)};
-	uint64_t allowed = BIT(F_LINE) | BIT(F_REF) | BIT(F_TITLE) | BIT(F_TEXT);
-	uint64_t required = BIT(F_LINE) | BIT(F_TITLE) | BIT(F_TEXT);
+	fieldset allowed = BIT(F_LINE) | BIT(F_REF) | BIT(F_TITLE) | BIT(F_TEXT);
+	fieldset required = BIT(F_LINE) | BIT(F_TITLE) | BIT(F_TEXT);
 	assert_int_equal(request_decode_entry(&e, one, allowed, required, err, sizeof err), 0);
 	expect_str(e.s[F_REF], "2024/22");
 	assert_true(e.n[F_LINE] == 12);
@@ -1782,6 +1848,7 @@ int main(void)
 	    cmocka_unit_test(test_string_limits),
 	    cmocka_unit_test(test_idempotency_body),
 	    cmocka_unit_test(test_not_a_map),
+	    cmocka_unit_test(test_notification_ops),
 	};
 	return cmocka_run_group_tests(tests, NULL, free_last);
 }
