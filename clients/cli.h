@@ -12,9 +12,16 @@
 
 /*
  * Exit statuses besides 0 and the sysexits ones (EX_USAGE 64, EX_DATAERR 65,
- * EX_NOINPUT 66, EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_CANTCREAT 73, EX_IOERR 74).
+ * EX_NOINPUT 66, EX_UNAVAILABLE 69, EX_SOFTWARE 70, EX_CANTCREAT 73, EX_IOERR 74,
+ * EX_TEMPFAIL 75).
  */
 #define CLI_EXIT_REFUSED 1
+
+/*
+ * watch --exec without --cursor: the command failed for at least one event.
+ * The number xargs(1) gives to the same outcome, so that scripts know it.
+ */
+#define CLI_EXIT_EXEC 123
 
 /* How an option's or a positional argument's text becomes a request value. */
 enum cli_type {
@@ -55,6 +62,7 @@ enum cli_group {
 	GROUP_CALENDAR,
 	GROUP_DOCUMENT,
 	GROUP_QUERY,
+	GROUP_CURSOR,
 };
 
 struct cli;
@@ -282,6 +290,47 @@ bool cli_flag(const docket_msg *m, const char *key);
 /* Print m as JSON to stdout (pretty, or one compact line). Returns 0 or EX_SOFTWARE. */
 int cli_print_json(const docket_msg *m, int flags);
 
+/*
+ * An event as one compact line of JSON: its map alone, the shape each entry
+ * of history's events has (not libdocket's {"topic", "event"} wrapper).
+ * Returns 0 with *out (caller frees) or EX_SOFTWARE (message printed).
+ */
+int cli_event_json(const docket_msg *event, char **out);
+
+/* Where watch, cursor-add and cursor-rewind start (cli_cursor.c). */
+enum cli_since_kind {
+	SINCE_NOW,  /* "now": after the log's last seq */
+	SINCE_SEQ,  /* digits: seq N and after */
+	SINCE_TIME, /* a time, as date_time_parse reads it */
+};
+
+/* Read --since's text; false (nothing printed) when it is none of the three. */
+bool cli_since_parse(const char *text, enum cli_since_kind *kind, int64_t *seq);
+
+/* Print the --since usage error for text; returns EX_USAGE. */
+int cli_since_error(const struct cli *cli, const char *what, const char *text);
+
+/* True when name is a cursor name the protocol allows (1 to 64 of A-Z a-z 0-9 . _ -). */
+bool cli_cursor_name_ok(const char *name);
+
+/*
+ * watch --format (cli_watch_format.c). cli_format_check says whether fmt
+ * is well formed: 0, or EX_USAGE with the reason printed. cli_format_print
+ * writes one event as fmt says, and a newline.
+ */
+int cli_format_check(const struct cli *cli, const char *fmt);
+void cli_format_print(const char *fmt, const docket_msg *event);
+
+/*
+ * watch --exec (cli_watch_exec.c): run cmd through /bin/sh -c with json and
+ * a newline on its stdin and DOCKET_SEQ, DOCKET_TYPE, DOCKET_REF and
+ * DOCKET_DELIVERIES in its environment, and wait for it. Returns its exit
+ * status (0 for success), 128 + the signal that ended it, or -1 when it
+ * could not be started (the reason printed).
+ */
+int cli_exec_event(const struct cli *cli, const char *cmd, const docket_msg *event,
+                   const char *json, int deliveries);
+
 /* The commands of their own (the run of their table entries). Each returns the exit status. */
 int cli_watch(const struct cli *cli);      /* cli_watch.c */
 int cli_import(const struct cli *cli);     /* cli_import.c */
@@ -291,6 +340,15 @@ void cli_print_search(struct cli_zone *z, const docket_msg *reply);
 int cli_item_order_fill(const struct cli *cli, docket_request *r); /* cli_item.c */
 void cli_print_item_order(struct cli_zone *z, const docket_msg *reply);
 int cli_export(const struct cli *cli);     /* cli_export.c */
+
+/* The cursor commands (cli_cursor.c): their requests' keys, and their readable replies. */
+int cli_cursor_add_fill(const struct cli *cli, docket_request *r);
+int cli_cursor_seq_fill(const struct cli *cli, docket_request *r); /* retry, skip */
+int cli_cursor_rewind_fill(const struct cli *cli, docket_request *r);
+void cli_print_cursors(struct cli_zone *z, const docket_msg *reply);
+void cli_print_cursor(struct cli_zone *z, const docket_msg *reply);
+void cli_print_cursor_deleted(struct cli_zone *z, const docket_msg *reply);
+void cli_print_parked(struct cli_zone *z, const docket_msg *reply);
 
 /* Readable replies of table-driven commands (their table entries' print). */
 void cli_print_imports(struct cli_zone *z, const docket_msg *reply);  /* cli_import.c */

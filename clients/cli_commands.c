@@ -80,7 +80,23 @@ static const struct cli_option options[] = {
 	 NULL},
 	{"within", "within", ARG_INT, "DAYS", NULL,
 	 "what falls due within DAYS days (0 to 3660, default 28); overdue always shows", NULL},
-	{"count", NULL, ARG_INT, "N", NULL, "exit after N events", NULL},
+	{"count", NULL, ARG_INT, "N", NULL, "stop after N events (each delivery of a cursor counts)",
+	 NULL},
+	{"cursor", NULL, ARG_STR, "NAME", NULL,
+	 "follow the durable cursor NAME, made on first use with the PREFIXes and --since: "
+	 "each event is acknowledged once printed, or once --exec's command exits 0", NULL},
+	{"exec", NULL, ARG_STR, "CMD", NULL,
+	 "run CMD with /bin/sh -c for each event, in place of printing it: the event as one "
+	 "line of JSON on its stdin, DOCKET_SEQ, DOCKET_TYPE, DOCKET_REF and DOCKET_DELIVERIES "
+	 "in its environment", NULL},
+	{"timeout", NULL, ARG_STR, "S", NULL,
+	 "stop after S seconds (2.5 allowed): exit 0, or 75 when --count was not reached. "
+	 "The global --timeout MS goes before the command name", NULL},
+	{"ack-wait", "ack_wait", ARG_INT, "S", NULL,
+	 "deliver an event again when S seconds pass without its acknowledgement (1 to 86400, "
+	 "default 30)", NULL},
+	{"max-deliveries", "max_deliveries", ARG_INT, "N", NULL,
+	 "park an event delivered N times that comes due again (1 to 1000, default 5)", NULL},
 	{"withheld", "withheld", ARG_STR, "TEXT", NULL,
 	 "part: what is left out, one line (\"the contract value\")", NULL},
 	{"public-text", "public_text", ARG_STR, "TEXT", NULL,
@@ -126,6 +142,18 @@ static const struct cli_option options[] = {
 	 "register"},
 	{"state", "state", ARG_CHOICE, "STATE", proto_states + ST_PUBLISHED,
 	 "only decisions in STATE (the register's: published and later)", "search"},
+	{"format", NULL, ARG_STR, "FMT", NULL,
+	 "print each event as FMT and a newline: fields in braces, {seq} {type} {ts} {actor} "
+	 "{ref} {state} {version}, dotted paths such as {data.comment} (empty when missing); "
+	 "{{ and }} for braces, \\n and \\t", "watch"},
+	{"since", NULL, ARG_STR, "SEQ|TIME|now", NULL,
+	 "start at the event with seq SEQ, at the first recorded at or after TIME (office "
+	 "time, or with Z or an offset), or now: only new events (default)", "watch"},
+	{"since", NULL, ARG_STR, "SEQ|TIME|now", NULL,
+	 "where the cursor starts: at the event with seq SEQ, at the first recorded at or "
+	 "after TIME, or now: only events after the log's last (default)", "cursor-add"},
+	{"limit", "limit", ARG_INT, "N", NULL, "at most N parked events (1 to 1000, default 100)",
+	 "cursor-parked"},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -288,9 +316,50 @@ static const struct cli_command commands[] = {
 	 NULL, NULL, NULL, NULL},
 	{"info", "info", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
 	 "show docketd's version, time zone and settings", GROUP_QUERY, NULL, NULL, NULL, NULL},
-	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "count", NULL, NULL, false, false,
-	 "[PREFIX...] [--count N]", "print events as they happen", GROUP_QUERY, NULL, cli_watch,
-	 NULL, NULL},
+	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "since cursor format exec count timeout",
+	 NULL, NULL, false, false,
+	 "[PREFIX...] [--since SEQ|TIME|now] [--cursor NAME]\n"
+	 "        [--format FMT | --exec CMD] [--count N] [--timeout S]",
+	 "print events as they happen, in order, none missed", GROUP_QUERY,
+	 "Events come in seq order, each once, none missed, across a restart of docketd too. "
+	 "PREFIXes keep the events whose type starts with one of them (decision. meeting.). "
+	 "With --json each is one line of JSON, as history --json gives it. It runs until "
+	 "SIGINT or SIGTERM, --count or --timeout. Exit 0, or 75 when --timeout came before "
+	 "--count, 123 when --exec's command failed for an event (without --cursor: with it "
+	 "the event is delivered again), 69 when docketd cannot be reached at the start.",
+	 cli_watch, NULL, NULL},
+	{"cursors", "cursors", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
+	 "list the durable cursors, and how far behind each is", GROUP_CURSOR, NULL, NULL,
+	 cli_print_cursors, NULL},
+	{"cursor-add", "cursor_add", POS_MANY, NULL, ARG_STR, "NAME [TOPIC...]",
+	 "since ack-wait max-deliveries", NULL, NULL, false, false,
+	 "NAME [TOPIC...] [--since SEQ|TIME|now] [--ack-wait S]\n"
+	 "        [--max-deliveries N]",
+	 "add a durable cursor for an integration", GROUP_CURSOR,
+	 "docketd keeps the cursor's place in the log across restarts: the events whose type "
+	 "starts with a TOPIC (every event without one), delivered to watch --cursor NAME until "
+	 "acknowledged. Also spelled docket cursor add; so are the other cursor commands.",
+	 NULL, cli_print_cursor, cli_cursor_add_fill},
+	{"cursor-delete", "cursor_delete", POS_ONE, "cursor", ARG_STR, "NAME", "", NULL, NULL,
+	 false, false, "NAME", "delete a cursor", GROUP_CURSOR, NULL, NULL,
+	 cli_print_cursor_deleted, NULL},
+	{"cursor-parked", "parked", POS_ONE, "cursor", ARG_STR, "NAME", "limit", NULL, NULL, false,
+	 false, "NAME [--limit N]", "list a cursor's parked events", GROUP_CURSOR,
+	 "An event is parked when it was delivered --max-deliveries times and still not "
+	 "acknowledged: it waits for cursor-retry or cursor-skip.",
+	 NULL, cli_print_parked, NULL},
+	{"cursor-retry", "cursor_retry", POS_MANY, NULL, ARG_STR, "NAME [SEQ]", "", NULL, NULL,
+	 false, false, "NAME [SEQ]", "deliver a parked event again, or every one", GROUP_CURSOR,
+	 NULL, NULL, cli_print_cursor, cli_cursor_seq_fill},
+	{"cursor-skip", "cursor_skip", POS_MANY, NULL, ARG_STR, "NAME [SEQ]", "", NULL, NULL,
+	 false, false, "NAME [SEQ]", "drop a parked event as handled, or every one",
+	 GROUP_CURSOR, NULL, NULL, cli_print_cursor, cli_cursor_seq_fill},
+	{"cursor-rewind", "cursor_rewind", POS_MANY, NULL, ARG_STR, "NAME SEQ|TIME", "", NULL,
+	 NULL, false, false, "NAME SEQ|TIME",
+	 "deliver again from event SEQ, or from TIME", GROUP_CURSOR,
+	 "Moves the cursor back (or forward): its pending and parked events from there on are "
+	 "dropped and delivered afresh.",
+	 NULL, cli_print_cursor, cli_cursor_rewind_fill},
 	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL, 0, NULL, NULL,
 	 NULL, NULL},
 };
@@ -395,29 +464,32 @@ bool cli_parse_int(const char *text, int64_t min, int64_t max, int64_t *out)
 void cli_help(FILE *f)
 {
 	static const char *const groups[] = {
-	    [GROUP_DECISION] = "Decisions", [GROUP_CALENDAR] = "Panel calendar",
+	    [GROUP_DECISION] = "Decisions",
+	    [GROUP_CALENDAR] = "Panel calendar",
 	    [GROUP_DOCUMENT] = "The office's documents and the public register",
-	    [GROUP_QUERY] = "Queries (change nothing)"};
+	    [GROUP_QUERY] = "Queries (change nothing)",
+	    [GROUP_CURSOR] = "Durable cursors (docketd keeps each integration's place in the log)"};
 
-	fputs(
-	    "usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--utc] [--timeout MS]\n"
-	    "              [--idem KEY] [--expect-version N] COMMAND [ARGS]\n"
-	    "\n"
-	    "Run a Police and Crime Commissioner's key decisions through docketd.\n"
-	    "\n"
-	    "Options (before or after the command):\n"
-	    "  -e, --endpoint ENDPOINT  docketd's command endpoint (DOCKET_ENDPOINT, else\n"
-	    "                           " DOCKET_DEFAULT_ENDPOINT ")\n"
-	    "  --events ENDPOINT        docketd's event endpoint, for watch (DOCKET_EVENTS,\n"
-	    "                           else " DOCKET_DEFAULT_EVENTS ")\n"
-	    "  --json                   print replies as JSON, times as docketd sends them\n"
-	    "  --utc                    print times in UTC, not in the office's time zone\n"
-	    "  --timeout MS             wait at most MS milliseconds (DOCKET_TIMEOUT, else 5000)\n"
-	    "  --idem KEY               idempotency key: a retry with KEY is applied once\n"
-	    "  --expect-version N       refuse the change unless the version is N\n"
-	    "  -h, --help               show this help, or a command's\n"
-	    "  --version                show the version\n",
-	    f);
+	fputs("usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--utc] [--timeout MS]\n"
+	      "              [--idem KEY] [--expect-version N] COMMAND [ARGS]\n"
+	      "\n"
+	      "Run a Police and Crime Commissioner's key decisions through docketd.\n"
+	      "\n"
+	      "Options (before or after the command):\n"
+	      "  -e, --endpoint ENDPOINT  docketd's command endpoint (DOCKET_ENDPOINT, else\n"
+	      "                           " DOCKET_DEFAULT_ENDPOINT ")\n"
+	      "  --events ENDPOINT        docketd's event endpoint, for watch (DOCKET_EVENTS,\n"
+	      "                           else " DOCKET_DEFAULT_EVENTS ")\n"
+	      "  --json                   print replies as JSON, times as docketd sends them\n"
+	      "  --utc                    print times in UTC, not in the office's time zone\n"
+	      "  --timeout MS             wait at most MS milliseconds for docketd\n"
+	      "                           (DOCKET_TIMEOUT, else 5000); after watch,\n"
+	      "                           --timeout S is watch's run time\n"
+	      "  --idem KEY               idempotency key: a retry with KEY is applied once\n"
+	      "  --expect-version N       refuse the change unless the version is N\n"
+	      "  -h, --help               show this help, or a command's\n"
+	      "  --version                show the version\n",
+	      f);
 	for (const struct cli_command *c = commands; c->name; c++) {
 		if (c == commands || c[-1].group != c->group)
 			fprintf(f, "\n%s:\n", groups[c->group]);

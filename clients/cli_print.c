@@ -490,7 +490,73 @@ void cli_print_reply(struct cli_zone *z, const docket_msg *reply)
 
 void cli_print_event(struct cli_zone *z, const docket_msg *event)
 {
-	event_line(z, event, "", docket_msg_topic(event));
+	/* Events read back from the log carry their name in the map, live ones as the topic too. */
+	const char *type = docket_msg_topic(event);
+	event_line(z, event, "", type ? type : cli_str(event, "", "type"));
+}
+
+/*
+ * The length of the JSON value or key at s (compact, as jansson writes it).
+ * Strings are skipped whole, escapes and all, so a brace inside one is text.
+ */
+static size_t json_value_len(const char *s)
+{
+	size_t i = 0;
+	int depth = 0;
+
+	do {
+		if (s[i] == '"') {
+			for (i++; s[i] && s[i] != '"'; i++)
+				if (s[i] == '\\' && s[i + 1])
+					i++;
+		} else if (s[i] == '{' || s[i] == '[') {
+			depth++;
+		} else if (s[i] == '}' || s[i] == ']') {
+			depth--;
+		}
+		if (s[i])
+			i++;
+	} while (s[i] && (depth > 0 || !strchr(",:}]", s[i])));
+	return i;
+}
+
+int cli_event_json(const docket_msg *event, char **out)
+{
+	char *text = NULL;
+	int rc = docket_msg_to_json(event, DOCKET_JSON_COMPACT, &text);
+
+	*out = NULL;
+	if (rc < 0) {
+		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
+		return EX_SOFTWARE;
+	}
+	/*
+	 * libdocket writes an event with a topic as {"topic": ..., "event": MAP};
+	 * history gives MAP alone, and so must watch. Find the member "event" of
+	 * the outer object and keep its value. (A flag of docket_msg_to_json for
+	 * the map alone would make this walk unneeded.)
+	 */
+	if (docket_msg_topic(event) && text[0] == '{') {
+		for (size_t i = 1; text[i] == '"';) {
+			size_t key = json_value_len(text + i);
+			bool is_event = key == 7 && !memcmp(text + i, "\"event\"", 7);
+			i += key;
+			if (text[i] != ':')
+				break;
+			size_t len = json_value_len(text + ++i);
+			if (is_event) {
+				memmove(text, text + i, len);
+				text[len] = '\0';
+				break;
+			}
+			i += len;
+			if (text[i] != ',')
+				break;
+			i++;
+		}
+	}
+	*out = text;
+	return 0;
 }
 
 int cli_print_json(const docket_msg *m, int flags)

@@ -44,6 +44,7 @@ struct parse {
 	bool help;
 	bool version;
 	bool help_command; /* "docket help [COMMAND]" */
+	bool cursor_word;  /* "docket cursor": the next word names the cursor command */
 };
 
 static int set_global(struct parse *p, enum global_id id, const char *value)
@@ -97,10 +98,17 @@ static int option(struct parse *p, int argc, char **argv, int *i)
 		memcpy(name, arg + 2, len);
 		name[len] = '\0';
 		value = eq ? eq + 1 : NULL;
-		for (size_t k = 0; k < sizeof globals / sizeof globals[0]; k++)
+		/*
+		 * After its name, a command's own option wins over the global of the
+		 * same name: watch --timeout S is its run time, docket --timeout MS
+		 * watch the wait for docketd.
+		 */
+		if (cli->cmd)
+			o = cli_option_find(cli->cmd, name);
+		for (size_t k = 0; !o && k < sizeof globals / sizeof globals[0]; k++)
 			if (!strcmp(globals[k].name, name))
 				g = (int)k;
-		if (g < 0 && !(cli->cmd && (o = cli_option_find(cli->cmd, name))))
+		if (g < 0 && !o)
 			return cli_usage_error(cli, "unknown option --%s (see docket %s%s--help)",
 			                       name, cli->cmd ? cli->cmd->name : "",
 			                       cli->cmd ? " " : "");
@@ -144,6 +152,21 @@ static int positional(struct parse *p, const char *arg)
 		/* "docket help COMMAND" is "docket COMMAND --help". */
 		if (!p->help_command && !strcmp(arg, "help")) {
 			p->help_command = p->help = true;
+			return 0;
+		}
+		/* "docket cursor add ..." is "docket cursor-add ...", and so on. */
+		if (!p->cursor_word && !strcmp(arg, "cursor")) {
+			p->cursor_word = true;
+			return 0;
+		}
+		if (p->cursor_word) {
+			char name[64];
+			snprintf(name, sizeof name, "cursor-%s", arg);
+			if (!(cli->cmd = cli_command_find(name)))
+				return cli_usage_error(cli,
+				                       "unknown cursor command '%s' (add, delete, "
+				                       "parked, retry, skip, rewind)",
+				                       arg);
 			return 0;
 		}
 		if (!(cli->cmd = cli_command_find(arg)))
@@ -252,8 +275,15 @@ int cli_send(const struct cli *cli, docket_client *c, const docket_request *r, c
 		return status ? status : CLI_EXIT_REFUSED;
 	}
 	if (rc == -DOCKET_EUNREACHABLE) {
-		fprintf(stderr, "docket: docketd is not reachable at %s (no reply within %.1f s)\n",
-		        docket_client_endpoint(c), cli->timeout_ms / 1000.0);
+		/* libdocket knows why: connection refused, no socket file, no reply in time. */
+		const char *why = docket_client_reason(c);
+		if (why && *why)
+			fprintf(stderr, "docket: docketd is not reachable at %s (%s)\n",
+			        docket_client_endpoint(c), why);
+		else
+			fprintf(stderr,
+			        "docket: docketd is not reachable at %s (no reply within %.1f s)\n",
+			        docket_client_endpoint(c), cli->timeout_ms / 1000.0);
 		return EX_UNAVAILABLE;
 	}
 	if (rc == -DOCKET_ETOOLARGE) {
@@ -338,7 +368,10 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!cli.cmd) {
-		status = cli_usage_error(&cli, "missing command (see docket --help)");
+		status =
+		    cli_usage_error(&cli, p.cursor_word ? "missing cursor command (add, delete, "
+		                                          "parked, retry, skip, rewind)"
+		                                        : "missing command (see docket --help)");
 		goto out;
 	}
 	if ((status = check_positionals(&cli)) != 0 || (status = timeout_of(&p)) != 0)
