@@ -190,6 +190,7 @@ enum sub_kind {
 	SUB_EVENT,     /* an event */
 	SUB_WELCOME,   /* docket.welcome: docketd has read the subscriptions */
 	SUB_HEARTBEAT, /* docket.heartbeat, with its map */
+	SUB_BATCH,     /* docket.batch, with its array of events */
 	SUB_CONTROL,   /* another control message, kept for a later revision */
 };
 

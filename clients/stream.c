@@ -7,7 +7,7 @@
 
 struct docket_stream {
 	docket_client *client;
-	docket_sub *sub;  /* the prefixes, docket.heartbeat and the welcome */
+	docket_sub *sub;  /* docket.batch, docket.heartbeat and the welcome */
 	char **prefixes;  /* NULL-terminated; NULL for every event */
 	char *since;      /* a time the first page starts at, until that page is read */
 	int64_t position; /* docket_stream_position */
@@ -18,6 +18,8 @@ struct docket_stream {
 	int64_t page_end; /* where page leaves position: its next */
 	bool page_more;   /* the log goes on past page_end */
 	bool page_head;   /* page is the one event of head */
+	docket_msg *live; /* a docket.batch message, being handed out */
+	uint32_t live_taken;
 	struct client_query q;
 	struct wire_retry retry;
 };
@@ -199,14 +201,78 @@ static int catch_up(docket_stream *s, int64_t deadline)
 	return rc == -DOCKET_EUNREACHABLE || rc == -DOCKET_EPROTO ? 1 : rc;
 }
 
-static bool truncated(const docket_msg *m)
+static bool truncated(const struct msg_node *ev)
 {
-	const struct msg_node *t = msg_find(m, "truncated");
-	return t && t->type == CODEC_BOOL && t->u.b;
+	for (uint32_t i = 0; ev->type == CODEC_MAP && i < ev->len; i++) {
+		const struct msg_node *k = &ev->u.kids[2 * i], *v = k + 1;
+		if (k->type == CODEC_STR && strcmp(k->u.s, "truncated") == 0)
+			return v->type == CODEC_BOOL && v->u.b;
+	}
+	return false;
 }
 
-/* Take one message of the event socket. Returns 0 with *event, 1 to go on, or < 0. */
-static int listen_live(docket_stream *s, int64_t deadline, docket_msg **event)
+/* True when the event's type starts with one of the stream's prefixes (or it has none). */
+static bool wanted(const docket_stream *s, const struct msg_node *ev)
+{
+	const char *type = NULL;
+	for (uint32_t i = 0; ev->type == CODEC_MAP && i < ev->len; i++) {
+		const struct msg_node *k = &ev->u.kids[2 * i], *v = k + 1;
+		if (k->type == CODEC_STR && strcmp(k->u.s, "type") == 0 && v->type == CODEC_STR)
+			type = v->u.s;
+	}
+	if (!s->prefixes)
+		return true;
+	for (size_t i = 0; type && s->prefixes[i]; i++)
+		if (strncmp(type, s->prefixes[i], strlen(s->prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
+/*
+ * Hand out the next event of a docket.batch message: every event of the
+ * log comes in one, so an event that does not match the prefixes moves the
+ * position on without a trip to the log. Returns 0 with *event, 1 when the
+ * batch is done, or < 0.
+ */
+static int hand_out_live(docket_stream *s, docket_msg **event)
+{
+	const struct msg_node *events = s->live->root;
+	while (s->live_taken < events->len && !s->behind && !s->head) {
+		const struct msg_node *ev = &events->u.kids[s->live_taken];
+		int64_t seq = msg_node_int(ev, "seq");
+		if (seq <= s->position) {
+			s->live_taken++; /* read from the log already */
+			continue;
+		}
+		if (seq > s->position + 1) {
+			s->behind = true; /* a gap: the log has what is missing */
+			break;
+		}
+		if (!wanted(s, ev)) {
+			s->position = seq;
+			s->live_taken++;
+			continue;
+		}
+		if (truncated(ev)) {
+			s->head = seq; /* read it whole from the log */
+			break;
+		}
+		int rc = msg_event(ev, event);
+		if (rc == -DOCKET_ENOMEM)
+			return rc; /* the same event again at the next call */
+		s->live_taken++;
+		if (rc == 0) {
+			s->position = seq;
+			return 0;
+		}
+		s->behind = true; /* garbled: read it from the log */
+	}
+	docket_msg_destroy(&s->live);
+	return 1;
+}
+
+/* Take one message of the event socket. Returns 1 to go on, or < 0. */
+static int listen_live(docket_stream *s, int64_t deadline)
 {
 	docket_msg *m = NULL;
 	enum sub_kind kind;
@@ -228,20 +294,13 @@ static int listen_live(docket_stream *s, int64_t deadline, docket_msg **event)
 		if (seq > s->position)
 			s->behind = true;
 		break;
+	case SUB_BATCH:
+		s->live = m;
+		s->live_taken = 0;
+		return 1;
 	case SUB_CONTROL:
-		break;
 	case SUB_EVENT:
-		if (seq <= s->position)
-			break; /* read from the log already */
-		if (seq > s->position + 1) {
-			s->behind = true;
-		} else if (truncated(m)) {
-			s->head = seq;
-		} else {
-			s->position = seq;
-			*event = m;
-			return 0;
-		}
+		/* The stream takes events in batches only: see docket_stream_new. */
 		break;
 	}
 	docket_msg_destroy(&m);
@@ -278,8 +337,13 @@ int docket_stream_new(docket_stream **out, const char *endpoint, const char *eve
 	 * published after the welcome reaches the socket, and the log has every
 	 * one before the query. The first query also tells whether docketd takes
 	 * the prefixes and the time; from a seq or now it asks only for last_seq.
+	 * Live events come as docket.batch messages, every event of a commit in
+	 * one: a message per commit costs docketd and the stream far less than
+	 * one per event, and holding every seq, the stream tells a gap from an
+	 * event it does not want without asking the log.
 	 */
-	if ((rc = sub_open(&s->sub, events, (const char *const *)s->prefixes, true, deadline)) < 0)
+	const char *const batches[] = {"docket.batch", NULL};
+	if ((rc = sub_open(&s->sub, events, batches, true, deadline)) < 0)
 		goto out;
 	rc = query(s, kind == 't' ? -1 : 0, deadline, timeout_ms < 0 ? INT_MAX : timeout_ms);
 	if (rc == 0 &&
@@ -312,6 +376,7 @@ void docket_stream_destroy(docket_stream **s)
 	if (!s || !*s)
 		return;
 	docket_msg_destroy(&(*s)->page);
+	docket_msg_destroy(&(*s)->live);
 	docket_sub_destroy(&(*s)->sub);
 	docket_client_destroy(&(*s)->client);
 	prefixes_free((*s)->prefixes);
@@ -332,10 +397,12 @@ int docket_stream_recv(docket_stream *s, docket_msg **event, int timeout_ms)
 		int rc;
 		if (s->page)
 			rc = hand_out(s, event);
+		else if (s->live)
+			rc = hand_out_live(s, event);
 		else if (s->q.id || s->behind || s->head)
 			rc = catch_up(s, deadline);
 		else
-			rc = listen_live(s, deadline, event);
+			rc = listen_live(s, deadline);
 		if (rc != 1)
 			return rc;
 	}

@@ -8,6 +8,7 @@
 #define CONTROL "docket."
 #define WELCOME "docket.welcome"
 #define HEARTBEAT "docket.heartbeat"
+#define BATCH "docket.batch"
 
 struct docket_sub {
 	void *ctx;
@@ -123,12 +124,12 @@ void docket_sub_destroy(docket_sub **s)
 	*s = NULL;
 }
 
-/* Decode a message of two frames: a topic and a msgpack map. */
-static int decode_event(zmq_msg_t f[2], docket_msg **out)
+/* Decode a message of two frames: a topic and a msgpack map (or array: a batch). */
+static int decode_event(zmq_msg_t f[2], docket_msg **out, int type)
 {
 	docket_msg *m = NULL;
 	int rc = msg_decode(zmq_msg_data(&f[1]), zmq_msg_size(&f[1]), &m);
-	if (rc == 0 && m->root->type != CODEC_MAP)
+	if (rc == 0 && m->root->type != type)
 		rc = -DOCKET_EPROTO;
 	if (rc == 0)
 		rc = msg_set_topic(m, zmq_msg_data(&f[0]), zmq_msg_size(&f[0]));
@@ -154,12 +155,15 @@ int sub_next(docket_sub *s, int64_t deadline, docket_msg **m, enum sub_kind *kin
 			return rc;
 		if (!frame_starts(&f[0], CONTROL)) {
 			*kind = SUB_EVENT;
-			rc = parts == 2 ? decode_event(f, m) : -DOCKET_EPROTO;
+			rc = parts == 2 ? decode_event(f, m, CODEC_MAP) : -DOCKET_EPROTO;
 		} else if (parts == 1 && frame_is(&f[0], WELCOME)) {
 			*kind = SUB_WELCOME;
 		} else if (parts == 2 && frame_is(&f[0], HEARTBEAT)) {
 			*kind = SUB_HEARTBEAT;
-			rc = decode_event(f, m);
+			rc = decode_event(f, m, CODEC_MAP);
+		} else if (parts == 2 && frame_is(&f[0], BATCH)) {
+			*kind = SUB_BATCH;
+			rc = decode_event(f, m, CODEC_ARRAY);
 		} else {
 			*kind = SUB_CONTROL;
 		}

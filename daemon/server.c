@@ -18,6 +18,7 @@
 
 #define WELCOME "docket.welcome"
 #define HEARTBEAT "docket.heartbeat"
+#define BATCH "docket.batch"
 /* How long closing waits for replies and events still queued. */
 #define CLOSE_LINGER_MS 2000
 /* After the database refused to fire reminders, how long until docketd tries again. */
@@ -73,13 +74,11 @@ static int receive(void *router, struct batch_entry *e)
  * without data, with truncated true, so that what one subscriber can have
  * queued stays bounded in bytes. The log has it whole (PROTOCOL.md 6.2).
  */
-static void publish_head(struct server *s, const char *topic, const char *body, size_t len)
+static void head_form(msgpack_sbuffer *out, const char *body, size_t len)
 {
 	struct codec_reader r;
 	struct codec_value map, key;
 	msgpack_packer pk;
-	msgpack_sbuffer *out = &s->scratch;
-	out->size = 0;
 	msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
 	codec_reader_init(&r, body, len);
 	codec_read(&r, &map);
@@ -98,22 +97,59 @@ static void publish_head(struct server *s, const char *topic, const char *body, 
 	pack_cstr(&pk, "truncated");
 	msgpack_pack_true(&pk);
 	pack_close(out, at, pairs + 1);
+}
+
+static void send2(struct server *s, const char *topic, const void *body, size_t len)
+{
+	/* XPUB never blocks: a subscriber past its high-water mark loses events. */
 	zmq_send(s->xpub, topic, strlen(topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-	zmq_send(s->xpub, out->data, out->size, ZMQ_DONTWAIT);
+	zmq_send(s->xpub, body, len, ZMQ_DONTWAIT);
+}
+
+/*
+ * The same events again as docket.batch messages: arrays of the events of
+ * one transaction, each array at most event_inline_max bytes of events (an
+ * event larger than that alone, in head form), so that the byte bound
+ * holds. A subscriber to docket.batch takes one message where it would
+ * take dozens, and so does docketd's I/O thread for it (PROTOCOL.md 6.1).
+ */
+static void publish_batches(struct server *s, const struct outbox *o)
+{
+	msgpack_sbuffer *out = &s->scratch;
+	msgpack_packer pk;
+	msgpack_packer_init(&pk, out, msgpack_sbuffer_write);
+	for (size_t i = 0, j; i < o->n; i = j) {
+		size_t bytes = 0;
+		for (j = i; j < o->n && bytes + o->ev[j].len <= s->inline_max; j++)
+			bytes += o->ev[j].len;
+		out->size = 0;
+		if (j == i) {
+			msgpack_pack_array(&pk, 1);
+			head_form(out, o->buf.data + o->ev[i].off, o->ev[i].len);
+			j = i + 1;
+		} else {
+			msgpack_pack_array(&pk, j - i);
+			for (size_t k = i; k < j; k++)
+				pack_raw(&pk, o->buf.data + o->ev[k].off, o->ev[k].len);
+		}
+		send2(s, BATCH, out->data, out->size);
+	}
 }
 
 static void publish(struct server *s, const struct outbox *o)
 {
 	for (size_t i = 0; i < o->n; i++) {
 		const struct outbox_event *ev = &o->ev[i];
-		if (ev->len > s->inline_max) {
-			publish_head(s, ev->topic, o->buf.data + ev->off, ev->len);
+		if (ev->len <= s->inline_max) {
+			send2(s, ev->topic, o->buf.data + ev->off, ev->len);
 			continue;
 		}
-		/* XPUB never blocks: a subscriber past its high-water mark loses events. */
-		zmq_send(s->xpub, ev->topic, strlen(ev->topic), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-		zmq_send(s->xpub, o->buf.data + ev->off, ev->len, ZMQ_DONTWAIT);
+		s->scratch.size = 0;
+		head_form(&s->scratch, o->buf.data + ev->off, ev->len);
+		send2(s, ev->topic, s->scratch.data, s->scratch.size);
 	}
+	if (o->n)
+		publish_batches(s, o);
 }
 
 /*
@@ -138,8 +174,7 @@ static void on_heartbeat(evutil_socket_t fd, short what, void *arg)
 	pack_cstr(&pk, ts);
 	pack_cstr(&pk, "interval_ms");
 	msgpack_pack_uint32(&pk, s->heartbeat_ms);
-	zmq_send(s->xpub, HEARTBEAT, strlen(HEARTBEAT), ZMQ_SNDMORE | ZMQ_DONTWAIT);
-	zmq_send(s->xpub, s->scratch.data, s->scratch.size, ZMQ_DONTWAIT);
+	send2(s, HEARTBEAT, s->scratch.data, s->scratch.size);
 	zmq_watch_check(s->xpub_watch);
 }
 

@@ -274,6 +274,63 @@ static void test_large_events_go_out_in_head_form(void **state)
 	H_PASS(d);
 }
 
+/* docket.batch carries every event of each commit, the log's maps, large ones in head form. */
+static void test_batches_carry_every_event(void **state)
+{
+	struct h_daemon *d = *state;
+	assert_int_equal(h_write_config(d, "[docketd]\nevent_inline_max = 4096\n"), 0);
+	assert_int_equal(h_start(d), 0);
+	void *ctx = zmq_ctx_new();
+	void *s = subscriber(ctx, d, "docket.batch", 1000);
+	char topic[64];
+	json_t *got = json_array(), *b = NULL;
+	/* Subscriptions travel asynchronously: wait until a batch gets through. */
+	for (int i = 0; !b && i < 100; i++) {
+		drafts(d, i == 0 ? "w" : "x", 1, 10);
+		b = receive(s, 100, topic, sizeof topic);
+	}
+	assert_non_null(b);
+	json_decref(b);
+	json_t *before = h_log_read(d);
+	size_t skip = json_array_size(before);
+	json_decref(before);
+	drafts(d, "y", 3, 1000);
+	drafts(d, "z", 1, 6000);
+	/* Batches of the warm-up may still come: keep the events from skip on, each once, in order. */
+	int64_t last = 0;
+	while (last < (int64_t)skip + 4) {
+		b = receive(s, H_WAIT_MS, topic, sizeof topic);
+		assert_non_null(b);
+		H_ASSERT_STR(topic, "docket.batch");
+		assert_true(json_is_array(b));
+		size_t i;
+		json_t *e;
+		json_array_foreach(b, i, e)
+		{
+			int64_t seq = h_jint(e, "seq");
+			assert_true(seq > last);
+			last = seq;
+			if (seq > (int64_t)skip)
+				json_array_append(got, e);
+		}
+		json_decref(b);
+	}
+	assert_int_equal(json_array_size(got), 4);
+	json_t *log = h_log_read(d);
+	for (size_t i = 0; i < 3; i++)
+		assert_true(json_equal(json_array_get(got, i), json_array_get(log, skip + i)));
+	/* The large one, in head form: its map without data. */
+	json_t *big = json_array_get(got, 3);
+	assert_true(json_is_true(h_jpath(big, "truncated")));
+	assert_null(h_jpath(big, "data"));
+	assert_int_equal(h_jint(big, "seq"), (int64_t)skip + 4);
+	json_decref(log);
+	json_decref(got);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	H_PASS(d);
+}
+
 static void test_queue_shorter_than_a_batch_is_refused(void **state)
 {
 	struct h_daemon *d = *state;
@@ -350,6 +407,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_heartbeat_tells_the_last_seq, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_large_events_go_out_in_head_form, h_setup,
 		                                h_teardown),
+		cmocka_unit_test_setup_teardown(test_batches_carry_every_event, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_queue_shorter_than_a_batch_is_refused, h_setup,
 		                                h_teardown),
 		cmocka_unit_test_setup_teardown(test_a_stalled_subscriber_costs_bounded_memory,
