@@ -13,6 +13,8 @@
 struct docket_sub {
 	void *ctx;
 	void *sock;
+	docket_msg *batch; /* a docket.batch being handed out by docket_sub_recv */
+	uint32_t taken;
 };
 
 static bool frame_is(zmq_msg_t *f, const char *s)
@@ -84,8 +86,15 @@ int sub_open(docket_sub **out, const char *endpoint, const char *const *prefixes
 	 * the welcome once it has read it, and so every subscription before it.
 	 * The welcome's own subscription is its exact name, so it lets no event in.
 	 */
-	if (!prefixes || !prefixes[0]) {
-		rc = subscribe(s->sock, "");
+	/*
+	 * Every event: in docket.batch messages, one per commit. The empty
+	 * prefix would bring each event twice, alone and in its batch.
+	 */
+	bool all = !prefixes || !prefixes[0];
+	for (size_t i = 0; !all && prefixes[i]; i++)
+		all = !*prefixes[i];
+	if (all) {
+		rc = subscribe(s->sock, BATCH);
 	} else {
 		for (size_t i = 0; prefixes[i] && rc == 0; i++)
 			rc = subscribe(s->sock, prefixes[i]);
@@ -120,6 +129,7 @@ void docket_sub_destroy(docket_sub **s)
 	if (!s || !*s)
 		return;
 	wire_destroy(&(*s)->ctx, &(*s)->sock);
+	docket_msg_destroy(&(*s)->batch);
 	free(*s);
 	*s = NULL;
 }
@@ -181,6 +191,16 @@ int docket_sub_recv(docket_sub *s, docket_msg **event, int timeout_ms)
 		return -DOCKET_EINVAL;
 	int64_t deadline = wire_deadline(timeout_ms);
 	for (;;) {
+		if (s->batch) {
+			const struct msg_node *events = s->batch->root;
+			if (s->taken < events->len) {
+				int rc = msg_event(&events->u.kids[s->taken], event);
+				if (rc != -DOCKET_ENOMEM)
+					s->taken++;
+				return rc;
+			}
+			docket_msg_destroy(&s->batch);
+		}
 		enum sub_kind kind;
 		int rc = sub_next(s, deadline, event, &kind);
 		/* A control message is not an event, not even a malformed one. */
@@ -188,6 +208,12 @@ int docket_sub_recv(docket_sub *s, docket_msg **event, int timeout_ms)
 			continue;
 		if (rc < 0 || kind == SUB_EVENT)
 			return rc;
+		if (kind == SUB_BATCH) {
+			s->batch = *event;
+			s->taken = 0;
+			*event = NULL;
+			continue;
+		}
 		docket_msg_destroy(event);
 	}
 }

@@ -19,6 +19,8 @@
 #define WELCOME "docket.welcome"
 #define HEARTBEAT "docket.heartbeat"
 #define BATCH "docket.batch"
+/* How soon after events go out a heartbeat follows them (at most heartbeat_ms). */
+#define AFTER_MS 100
 /* How long closing waits for replies and events still queued. */
 #define CLOSE_LINGER_MS 2000
 /* After the database refused to fire reminders, how long until docketd tries again. */
@@ -148,8 +150,19 @@ static void publish(struct server *s, const struct outbox *o)
 		head_form(&s->scratch, o->buf.data + ev->off, ev->len);
 		send2(s, ev->topic, s->scratch.data, s->scratch.size);
 	}
-	if (o->n)
-		publish_batches(s, o);
+	if (!o->n)
+		return;
+	publish_batches(s, o);
+	/*
+	 * A subscriber whose queue was full lost the tail of these events, and
+	 * would hear of it only at the next heartbeat: one comes soon after, when
+	 * its queue has likely room again.
+	 */
+	if (!evtimer_pending(s->after, NULL)) {
+		unsigned ms = s->heartbeat_ms < AFTER_MS ? s->heartbeat_ms : AFTER_MS;
+		struct timeval soon = {0, (suseconds_t)ms * 1000};
+		evtimer_add(s->after, &soon);
+	}
 }
 
 /*
@@ -410,7 +423,8 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 	}
 	struct timeval every = {s->heartbeat_ms / 1000, (s->heartbeat_ms % 1000) * 1000};
 	if (!(s->heartbeat = event_new(base, -1, EV_PERSIST, on_heartbeat, s)) ||
-	    event_add(s->heartbeat, &every) < 0) {
+	    event_add(s->heartbeat, &every) < 0 ||
+	    !(s->after = evtimer_new(base, on_heartbeat, s))) {
 		snprintf(err, errlen, "cannot make the heartbeat timer");
 		rc = -DOCKET_ENOMEM;
 		goto fail;
@@ -428,7 +442,9 @@ void server_close(struct server *s)
 	alarm_destroy(&s->alarm);
 	if (s->heartbeat)
 		event_free(s->heartbeat);
-	s->heartbeat = NULL;
+	if (s->after)
+		event_free(s->after);
+	s->heartbeat = s->after = NULL;
 	outbox_free(&s->reminders);
 	msgpack_sbuffer_destroy(&s->scratch);
 	arena_free(&s->arena);

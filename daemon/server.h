@@ -28,6 +28,7 @@ struct server {
 	size_t inline_max;
 	unsigned heartbeat_ms;
 	struct event *heartbeat;   /* the docket.heartbeat timer */
+	struct event *after;       /* one more heartbeat soon after events went out */
 	msgpack_sbuffer scratch;   /* heartbeats and head forms, reused */
 };
 

@@ -189,9 +189,10 @@ int docket_msg_to_json(const docket_msg *m, int flags, char **out);
 /*
  * Subscribe to docketd's event endpoint (NULL: DOCKET_EVENTS, else
  * DOCKET_DEFAULT_EVENTS) for topics starting with any of prefixes (a
- * NULL-terminated array; NULL or empty means every event). Waits up to
- * timeout_ms for docketd's welcome, so that events published after this
- * returns are delivered. Returns 0, -DOCKET_EUNREACHABLE (no welcome in
+ * NULL-terminated array; NULL or empty means every event, which come in
+ * docket.batch messages, one per commit). Waits up to timeout_ms for
+ * docketd's welcome, so that events published after this returns are
+ * delivered. Returns 0, -DOCKET_EUNREACHABLE (no welcome in
  * time), -DOCKET_EINVAL, -DOCKET_ENOMEM or -DOCKET_ESYS.
  * On success *out is owned by the caller: free with docket_sub_destroy.
  */

@@ -231,6 +231,41 @@ static void test_heartbeat_tells_the_last_seq(void **state)
 	H_PASS(d);
 }
 
+/* Events going out bring a heartbeat soon after, whatever the interval. */
+static void test_heartbeat_follows_events(void **state)
+{
+	struct h_daemon *d = *state;
+	assert_int_equal(h_write_config(d, "[docketd]\nheartbeat_ms = 60000\n"), 0);
+	assert_int_equal(h_start(d), 0);
+	void *ctx = zmq_ctx_new();
+	void *s = subscriber(ctx, d, "docket.heartbeat", 1000);
+	char topic[64];
+	json_t *hb = NULL;
+	/* Subscriptions travel asynchronously: draft until a heartbeat gets through. */
+	for (int i = 0; !hb && i < 50; i++) {
+		drafts(d, i == 0 ? "hb" : "hc", 1, 10);
+		hb = receive(s, 200, topic, sizeof topic);
+	}
+	/* The interval is a minute: this one came because events went out. */
+	assert_non_null(hb);
+	assert_int_equal(h_jint(hb, "interval_ms"), 60000);
+	json_decref(hb);
+	while ((hb = receive(s, 300, topic, sizeof topic)))
+		json_decref(hb);
+	drafts(d, "hd", 2, 10);
+	json_t *log = h_log_read(d);
+	int64_t last = (int64_t)json_array_size(log), seq = 0;
+	json_decref(log);
+	while (seq != last && (hb = receive(s, H_WAIT_MS, topic, sizeof topic))) {
+		seq = h_jint(hb, "seq");
+		json_decref(hb);
+	}
+	assert_int_equal(seq, last);
+	zmq_close(s);
+	zmq_ctx_term(ctx);
+	H_PASS(d);
+}
+
 static void test_large_events_go_out_in_head_form(void **state)
 {
 	struct h_daemon *d = *state;
@@ -405,6 +440,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bounds_and_refusals, h_setup_started, h_teardown),
 		cmocka_unit_test_setup_teardown(test_since_a_time, h_setup_started, h_teardown),
 		cmocka_unit_test_setup_teardown(test_heartbeat_tells_the_last_seq, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_heartbeat_follows_events, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_large_events_go_out_in_head_form, h_setup,
 		                                h_teardown),
 		cmocka_unit_test_setup_teardown(test_batches_carry_every_event, h_setup, h_teardown),
