@@ -232,6 +232,14 @@ docket_request *h_vreq(const char *op, va_list ap);
 /* h_call with the pairs as a va_list. */
 int h_vcall(struct h_daemon *d, docket_msg **reply, const char *op, va_list ap);
 
+/*
+ * Call op with pairs (as h_req) and topics (a NULL-terminated array of
+ * prefixes, or NULL) as its "topics"; it must be accepted. Returns the
+ * reply as JSON (caller json_decref).
+ */
+json_t *h_topics_call(struct h_daemon *d, const char *const *topics, const char *op, ...)
+	__attribute__((sentinel));
+
 /* Call a change op with pairs (as h_req) that must be accepted; returns the seq of its event. */
 int64_t h_change(struct h_daemon *d, const char *op, ...) __attribute__((sentinel));
 
@@ -317,6 +325,14 @@ char *h_pack(size_t *len, int64_t v, const char *op, ...) __attribute__((sentine
  * without a gap and each body names its seq and type.
  */
 json_t *h_log_read(struct h_daemon *d);
+
+/*
+ * A msgpack value as JSON, as libdocket's json.c renders a decoded one
+ * (keys in order; an integer past int64_t as its digits). Fails the test on
+ * a map key that is not a string.
+ */
+typedef struct msgpack_object msgpack_object;
+json_t *h_msgpack_object_json(const msgpack_object *o);
 
 /* One msgpack value (a whole buffer) as JSON; NULL when it is not exactly one value. */
 json_t *h_msgpack_json(const void *buf, size_t len);

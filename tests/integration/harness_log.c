@@ -1,4 +1,5 @@
 /* The log read straight from docketd's database, for tests that check what was recorded. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,18 +12,23 @@
 
 #include "harness.h"
 
-static json_t *msgpack_json(const msgpack_object *o)
+json_t *h_msgpack_object_json(const msgpack_object *o)
 {
-	json_t *j;
+	char digits[24];
+	json_t *j = NULL;
+
 	switch (o->type) {
 	case MSGPACK_OBJECT_NIL:
 		return json_null();
 	case MSGPACK_OBJECT_BOOLEAN:
 		return json_boolean(o->via.boolean);
 	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-		return json_integer((json_int_t)o->via.u64);
+		if (o->via.u64 <= INT64_MAX)
+			return json_integer((json_int_t)o->via.u64);
+		snprintf(digits, sizeof digits, "%" PRIu64, o->via.u64);
+		return json_string(digits);
 	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		return json_integer((json_int_t)o->via.i64);
+		return json_integer(o->via.i64);
 	case MSGPACK_OBJECT_FLOAT32:
 	case MSGPACK_OBJECT_FLOAT64:
 		return json_real(o->via.f64);
@@ -31,28 +37,23 @@ static json_t *msgpack_json(const msgpack_object *o)
 	case MSGPACK_OBJECT_ARRAY:
 		j = json_array();
 		for (uint32_t i = 0; i < o->via.array.size; i++)
-			json_array_append_new(j, msgpack_json(&o->via.array.ptr[i]));
+			json_array_append_new(j, h_msgpack_object_json(&o->via.array.ptr[i]));
 		return j;
 	case MSGPACK_OBJECT_MAP:
 		j = json_object();
 		for (uint32_t i = 0; i < o->via.map.size; i++) {
 			const msgpack_object *k = &o->via.map.ptr[i].key;
 			assert_int_equal(k->type, MSGPACK_OBJECT_STR);
-			char key[128];
-			snprintf(key, sizeof key, "%.*s", (int)k->via.str.size, k->via.str.ptr);
-			json_object_set_new(j, key, msgpack_json(&o->via.map.ptr[i].val));
+			json_object_setn_new(j, k->via.str.ptr, k->via.str.size,
+			                     h_msgpack_object_json(&o->via.map.ptr[i].val));
 		}
 		return j;
 	default:
-		fail_msg("the log holds a msgpack type %d", (int)o->type);
-		return NULL;
+		fail_msg("the log holds a msgpack type events never carry (%d)", (int)o->type);
 	}
+	return NULL;
 }
 
-/*
- * Every event of the log in seq order, as JSON (caller decrefs). Fails
- * unless seq runs 1, 2, 3... without a gap and each body names its seq.
- */
 json_t *h_msgpack_json(const void *buf, size_t len)
 {
 	msgpack_unpacked u;
@@ -60,7 +61,7 @@ json_t *h_msgpack_json(const void *buf, size_t len)
 	size_t off = 0;
 	json_t *j = NULL;
 	if (msgpack_unpack_next(&u, buf, len, &off) == MSGPACK_UNPACK_SUCCESS && off == len)
-		j = msgpack_json(&u.data);
+		j = h_msgpack_object_json(&u.data);
 	msgpack_unpacked_destroy(&u);
 	return j;
 }
@@ -91,7 +92,7 @@ json_t *h_log_read(struct h_daemon *d)
 		if (msgpack_unpack_next(&u, body, len, &off) != MSGPACK_UNPACK_SUCCESS ||
 		    off != len)
 			fail_msg("event %lld is not one msgpack map", (long long)seq);
-		json_t *e = msgpack_json(&u.data);
+		json_t *e = h_msgpack_object_json(&u.data);
 		msgpack_unpacked_destroy(&u);
 		assert_int_equal(h_jint(e, "seq"), seq);
 		H_ASSERT_STR(h_jstr(e, "type"), type);

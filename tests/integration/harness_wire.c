@@ -370,3 +370,22 @@ int64_t h_jint(json_t *j, const char *path)
 	json_t *v = h_jpath(j, path);
 	return json_is_integer(v) ? (int64_t)json_integer_value(v) : INT64_MIN;
 }
+
+json_t *h_topics_call(struct h_daemon *d, const char *const *topics, const char *op, ...)
+{
+	va_list ap;
+	va_start(ap, op);
+	docket_request *r = h_vreq(op, ap);
+	va_end(ap);
+	for (size_t i = 0; topics && topics[i]; i++)
+		assert_int_equal(docket_request_append_str(r, "topics", topics[i]), 0);
+	docket_msg *m = NULL;
+	int rc = docket_client_call(d->client, r, &m);
+	if (rc != 0)
+		fail_msg("%s: %s: %s", op, docket_strerror(rc),
+		         m ? docket_msg_error_message(m) : "no reply");
+	json_t *j = h_msg_json(m);
+	docket_msg_destroy(&m);
+	docket_request_destroy(&r);
+	return j;
+}

@@ -20,27 +20,7 @@ static void draft(struct h_daemon *d, const char *ref)
 	assert_int_equal(h_draft(d, ref, NULL), 0);
 }
 
-/* op on a cursor with pairs (as h_req) and topics (NULL-terminated); must succeed. */
-static json_t *cursor_op(struct h_daemon *d, const char *const *topics, const char *op, ...)
-{
-	va_list ap;
-	va_start(ap, op);
-	docket_request *r = h_vreq(op, ap);
-	va_end(ap);
-	for (size_t i = 0; topics && topics[i]; i++)
-		assert_int_equal(docket_request_append_str(r, "topics", topics[i]), 0);
-	docket_msg *m = NULL;
-	int rc = docket_client_call(d->client, r, &m);
-	if (rc != 0)
-		fail_msg("%s: %s: %s", op, docket_strerror(rc),
-		         m ? docket_msg_error_message(m) : "no reply");
-	json_t *j = h_msg_json(m);
-	docket_msg_destroy(&m);
-	docket_request_destroy(&r);
-	return j;
-}
-
-#define OP(d, op, ...) cursor_op(d, NULL, op, "cursor", "int", __VA_ARGS__)
+#define OP(d, op, ...) h_topics_call(d, NULL, op, "cursor", "int", __VA_ARGS__)
 
 /* The seqs of a fetch reply's events, as "3,4,5", and their deliveries as "1,1,2". */
 static void fetched(json_t *f, char *seqs, char *deliveries, size_t cap)
@@ -116,7 +96,7 @@ static void test_fetch_ack_and_lag(void **state)
 	assert_int_equal(h_jint(a, "cursor.pending"), 0);
 	json_decref(a);
 
-	json_t *l = cursor_op(d, NULL, "cursors", NULL);
+	json_t *l = h_topics_call(d, NULL, "cursors", NULL);
 	assert_int_equal(json_array_size(h_jpath(l, "cursors")), 1);
 	H_ASSERT_STR(h_jstr(l, "cursors.0.name"), "int");
 	json_decref(l);
@@ -127,7 +107,7 @@ static void test_topics_and_refusals(void **state)
 {
 	struct h_daemon *d = *state;
 	const char *const submitted[] = {"decision.submitted", NULL};
-	json_decref(cursor_op(d, submitted, "cursor_add", "cursor", "int", "#after_seq", "0",
+	json_decref(h_topics_call(d, submitted, "cursor_add", "cursor", "int", "#after_seq", "0",
 	                      NULL));
 	draft(d, "T-1");
 	draft(d, "T-2");
@@ -159,7 +139,7 @@ static void test_topics_and_refusals(void **state)
 	m = h_refuse(d, DOCKET_ENOTFOUND, "cursor_skip", "cursor", "int", "#seq", "3", NULL);
 	docket_msg_destroy(&m);
 	/* None of that changed the cursor. */
-	json_t *l = cursor_op(d, NULL, "cursors", NULL);
+	json_t *l = h_topics_call(d, NULL, "cursors", NULL);
 	assert_int_equal(json_array_size(h_jpath(l, "cursors")), 1);
 	assert_int_equal(h_jint(l, "cursors.0.pending"), 1);
 	json_decref(l);
@@ -185,7 +165,7 @@ static void test_redelivery_parking_and_retry_across_restarts(void **state)
 	/* Delivered and pending survive a kill -9. */
 	h_kill9(d);
 	assert_int_equal(h_start(d), 0);
-	json_t *l = cursor_op(d, NULL, "cursors", NULL);
+	json_t *l = h_topics_call(d, NULL, "cursors", NULL);
 	assert_int_equal(h_jint(l, "cursors.0.pending"), 1);
 	assert_int_equal(h_jint(l, "cursors.0.delivered"), 1);
 	json_decref(l);

@@ -33,25 +33,8 @@ static void drafts(struct h_daemon *d, const char *tag, int n, size_t text_len)
 	free(text);
 }
 
-/* The events query with the given pairs (as h_req) and topics (NULL-terminated); must succeed. */
-static json_t *events(struct h_daemon *d, const char *const *topics, ...)
-{
-	va_list ap;
-	va_start(ap, topics);
-	docket_request *r = h_vreq("events", ap);
-	va_end(ap);
-	for (size_t i = 0; topics && topics[i]; i++)
-		assert_int_equal(docket_request_append_str(r, "topics", topics[i]), 0);
-	docket_msg *m = NULL;
-	int rc = docket_client_call(d->client, r, &m);
-	if (rc != 0)
-		fail_msg("events: %s: %s", docket_strerror(rc),
-		         m ? docket_msg_error_message(m) : "no reply");
-	json_t *j = h_msg_json(m);
-	docket_msg_destroy(&m);
-	docket_request_destroy(&r);
-	return j;
-}
+/* The events query with pairs (as h_req) and topics (NULL-terminated). */
+#define events(d, topics, ...) h_topics_call(d, topics, "events", __VA_ARGS__)
 
 /* Page through the whole log after seq 0 with limit; returns every event (a JSON array). */
 static json_t *page_all(struct h_daemon *d, const char *const *topics, int limit, int *pages)

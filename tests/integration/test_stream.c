@@ -70,49 +70,6 @@ static void keep(struct evlist *l, const docket_msg *ev)
 	list_add(l, seq, json);
 }
 
-/* A msgpack value from the log as json.c renders a decoded one. */
-static json_t *object_json(const msgpack_object *o)
-{
-	char digits[24];
-	json_t *j = NULL;
-
-	switch (o->type) {
-	case MSGPACK_OBJECT_NIL:
-		return json_null();
-	case MSGPACK_OBJECT_BOOLEAN:
-		return json_boolean(o->via.boolean);
-	case MSGPACK_OBJECT_POSITIVE_INTEGER:
-		if (o->via.u64 <= INT64_MAX)
-			return json_integer((json_int_t)o->via.u64);
-		snprintf(digits, sizeof digits, "%" PRIu64, o->via.u64);
-		return json_string(digits);
-	case MSGPACK_OBJECT_NEGATIVE_INTEGER:
-		return json_integer(o->via.i64);
-	case MSGPACK_OBJECT_FLOAT32:
-	case MSGPACK_OBJECT_FLOAT64:
-		return json_real(o->via.f64);
-	case MSGPACK_OBJECT_STR:
-		return json_stringn(o->via.str.ptr, o->via.str.size);
-	case MSGPACK_OBJECT_ARRAY:
-		j = json_array();
-		for (uint32_t i = 0; i < o->via.array.size; i++)
-			json_array_append_new(j, object_json(&o->via.array.ptr[i]));
-		return j;
-	case MSGPACK_OBJECT_MAP:
-		j = json_object();
-		for (uint32_t i = 0; i < o->via.map.size; i++) {
-			const msgpack_object *k = &o->via.map.ptr[i].key;
-			assert_int_equal(k->type, MSGPACK_OBJECT_STR);
-			json_object_setn_new(j, k->via.str.ptr, k->via.str.size,
-			                     object_json(&o->via.map.ptr[i].val));
-		}
-		return j;
-	default:
-		fail_msg("the log holds a msgpack type events never carry (%d)", (int)o->type);
-	}
-	return NULL;
-}
-
 /*
  * A log row as the tests compare it. The library hands out decoded maps,
  * not bytes; the row is checked to be canonical msgpack (packing its value
@@ -136,7 +93,7 @@ static char *row_json(const char *type, const void *body, size_t len)
 
 	json_t *j = json_object();
 	json_object_set_new(j, "topic", json_string(type));
-	json_object_set_new(j, "event", object_json(&u.data));
+	json_object_set_new(j, "event", h_msgpack_object_json(&u.data));
 	char *text = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(17));
 	json_decref(j);
 	msgpack_unpacked_destroy(&u);
