@@ -152,7 +152,8 @@ static void publish(struct server *s, const struct outbox *o)
 	}
 	if (!o->n)
 		return;
-	publish_batches(s, o);
+	if (s->batch_prefixes)
+		publish_batches(s, o);
 	/*
 	 * A subscriber whose queue was full lost the tail of these events, and
 	 * would hear of it only at the next heartbeat: one comes soon after, when
@@ -320,14 +321,35 @@ int server_replan(struct server *s, char *err, size_t errlen)
  * ignore it; XPUB_VERBOSE passes every subscriber's request up, not only
  * the first of a prefix.
  */
+/*
+ * docket.batch goes out only while someone asked for it by name (or by a
+ * prefix of it other than the empty one): a subscriber to every topic
+ * would otherwise take each event twice. libzmq passes up each subscription
+ * (XPUB_VERBOSE) and an unsubscription when the last subscriber of a prefix
+ * leaves, so one bit per prefix length says whether any holds it.
+ */
+static void note_batch_interest(struct server *s, const char *p, size_t n)
+{
+	size_t len = n - 1;
+	if (len < 1 || len > strlen(BATCH) || memcmp(p + 1, BATCH, len) != 0)
+		return;
+	if (p[0] == 1)
+		s->batch_prefixes |= 1u << len;
+	else if (p[0] == 0)
+		s->batch_prefixes &= ~(1u << len);
+}
+
 static void on_subscriptions(void *xpub, void *arg)
 {
-	(void)arg;
+	struct server *s = arg;
 	zmq_msg_t m;
 	zmq_msg_init(&m);
 	for (int i = 0; i < 256 && zmq_msg_recv(&m, xpub, ZMQ_DONTWAIT) >= 0; i++) {
 		const char *p = zmq_msg_data(&m);
 		size_t n = zmq_msg_size(&m);
+		if (n == 0)
+			continue;
+		note_batch_interest(s, p, n);
 		if (n == 1 + strlen(WELCOME) && p[0] == 1 && memcmp(p + 1, WELCOME, n - 1) == 0)
 			zmq_send(xpub, WELCOME, strlen(WELCOME), ZMQ_DONTWAIT);
 	}

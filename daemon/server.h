@@ -29,6 +29,7 @@ struct server {
 	unsigned heartbeat_ms;
 	struct event *heartbeat;   /* the docket.heartbeat timer */
 	struct event *after;       /* one more heartbeat soon after events went out */
+	unsigned batch_prefixes;   /* bit n: some subscriber holds the first n bytes of docket.batch */
 	msgpack_sbuffer scratch;   /* heartbeats and head forms, reused */
 };
 

@@ -349,6 +349,53 @@ static void test_batches_carry_every_event(void **state)
 	H_PASS(d);
 }
 
+/* Draft one decision and count what reaches s within 300 ms: events, and batches. */
+static void round_trip(struct h_daemon *d, void *s, int *events, int *batches)
+{
+	static int n;
+	char topic[64], tag[16];
+	json_t *m;
+	*events = *batches = 0;
+	snprintf(tag, sizeof tag, "r%d", n++);
+	drafts(d, tag, 1, 10);
+	while ((m = receive(s, 300, topic, sizeof topic))) {
+		if (strcmp(topic, "docket.batch") == 0)
+			(*batches)++;
+		else if (strncmp(topic, "docket.", 7) != 0)
+			(*events)++;
+		json_decref(m);
+	}
+}
+
+/* Batches go out only while someone asked for them: a subscriber to everything gets each event once. */
+static void test_batches_only_when_asked_for(void **state)
+{
+	struct h_daemon *d = *state;
+	void *ctx = zmq_ctx_new();
+	void *all = subscriber(ctx, d, "", 1000);
+	int events = 0, batches = 0;
+	for (int i = 0; events == 0 && i < 50; i++)
+		round_trip(d, all, &events, &batches);
+	assert_int_equal(events, 1);
+	assert_int_equal(batches, 0);
+
+	void *b = subscriber(ctx, d, "docket.batch", 1000);
+	for (int i = 0; batches == 0 && i < 50; i++)
+		round_trip(d, all, &events, &batches);
+	assert_int_equal(events, 1);
+	assert_int_equal(batches, 1);
+
+	/* The last batch subscriber gone, batches stop. */
+	zmq_close(b);
+	for (int i = 0; batches == 1 && i < 50; i++)
+		round_trip(d, all, &events, &batches);
+	assert_int_equal(events, 1);
+	assert_int_equal(batches, 0);
+	zmq_close(all);
+	zmq_ctx_term(ctx);
+	H_PASS(d);
+}
+
 static void test_queue_shorter_than_a_batch_is_refused(void **state)
 {
 	struct h_daemon *d = *state;
@@ -427,6 +474,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_large_events_go_out_in_head_form, h_setup,
 		                                h_teardown),
 		cmocka_unit_test_setup_teardown(test_batches_carry_every_event, h_setup, h_teardown),
+		cmocka_unit_test_setup_teardown(test_batches_only_when_asked_for, h_setup_started,
+		                                h_teardown),
 		cmocka_unit_test_setup_teardown(test_queue_shorter_than_a_batch_is_refused, h_setup,
 		                                h_teardown),
 		cmocka_unit_test_setup_teardown(test_a_stalled_subscriber_costs_bounded_memory,
