@@ -338,9 +338,8 @@ int docket_stream_new(docket_stream **out, const char *endpoint, const char *eve
 	 * one before the query. The first query also tells whether docketd takes
 	 * the prefixes and the time; from a seq or now it asks only for last_seq.
 	 * Live events come as docket.batch messages, every event of a commit in
-	 * one: a message per commit costs docketd and the stream far less than
-	 * one per event, and holding every seq, the stream tells a gap from an
-	 * event it does not want without asking the log.
+	 * one: holding every seq, the stream tells a gap from an event it does
+	 * not want without asking the log, as it must with prefixes.
 	 */
 	const char *const batches[] = {"docket.batch", NULL};
 	if ((rc = sub_open(&s->sub, events, batches, true, deadline)) < 0)

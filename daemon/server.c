@@ -112,8 +112,8 @@ static void send2(struct server *s, const char *topic, const void *body, size_t 
  * The same events again as docket.batch messages: arrays of the events of
  * one transaction, each array at most event_inline_max bytes of events (an
  * event larger than that alone, in head form), so that the byte bound
- * holds. A subscriber to docket.batch takes one message where it would
- * take dozens, and so does docketd's I/O thread for it (PROTOCOL.md 6.1).
+ * holds. A subscriber to docket.batch sees every seq, so it tells a lost
+ * event from one it filters out without asking the log (PROTOCOL.md 6.1).
  */
 static void publish_batches(struct server *s, const struct outbox *o)
 {
