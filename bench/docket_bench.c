@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "docket/docket.h"
 
 #define DEFAULT_COUNT 20000
@@ -96,13 +97,6 @@ struct conn {
 	bool started;
 };
 
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* seed repeated to exactly len bytes. Returns NULL when out of memory. */
 static char *repeat(const char *seed, size_t len)
 {
@@ -168,7 +162,7 @@ static int record(struct conn *c, int64_t ns)
 /* The next command number, or false when the count or the time is used up. */
 static bool take_ticket(struct shared *sh, uint64_t *ticket)
 {
-	if (sh->deadline_ns && now_ns() >= sh->deadline_ns)
+	if (sh->deadline_ns && bench_now_ns() >= sh->deadline_ns)
 		return false;
 	*ticket = atomic_fetch_add(&sh->tickets, 1);
 	return !sh->opt->count || *ticket < sh->opt->count;
@@ -182,7 +176,7 @@ static int send_one(struct conn *c, enum op op, uint64_t num)
 	int rc = docket_request_set_str(c->req[op], "ref", ref);
 	if (rc < 0)
 		return rc;
-	s->sent_ns = now_ns();
+	s->sent_ns = bench_now_ns();
 	if ((rc = docket_client_send(c->client, c->req[op], &s->id)) < 0)
 		return rc;
 	s->num = num;
@@ -242,7 +236,7 @@ static void *conn_main(void *arg)
 		docket_msg *m = NULL;
 		uint64_t id = 0;
 		if ((rc = docket_client_recv(c->client, &m, &id)) == 0) {
-			c->last_ns = now_ns();
+			c->last_ns = bench_now_ns();
 			if ((rc = settle(c, id, m, c->last_ns)) == 0)
 				rc = refill(c);
 		}
@@ -400,16 +394,6 @@ static void usage(FILE *f)
 	        DEFAULT_COUNT);
 }
 
-static bool parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-	if (*s == '-' || end == s || *end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int parse_args(struct options *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -431,17 +415,17 @@ static int parse_args(struct options *o, int argc, char **argv)
 			o->endpoint = optarg;
 			break;
 		case 'c':
-			good = parse_ulong(optarg, 1, MAX_IN_FLIGHT, &o->in_flight);
+			good = bench_parse_ulong(optarg, 1, MAX_IN_FLIGHT, &o->in_flight);
 			break;
 		case 'k':
-			good = parse_ulong(optarg, 1, MAX_CONNECTIONS, &o->connections);
+			good = bench_parse_ulong(optarg, 1, MAX_CONNECTIONS, &o->connections);
 			break;
 		case 'n':
-			good = parse_ulong(optarg, 1, MAX_COUNT, &o->count);
+			good = bench_parse_ulong(optarg, 1, MAX_COUNT, &o->count);
 			o->seconds = 0;
 			break;
 		case 'd':
-			good = parse_ulong(optarg, 1, MAX_SECONDS, &o->seconds);
+			good = bench_parse_ulong(optarg, 1, MAX_SECONDS, &o->seconds);
 			o->count = 0;
 			break;
 		case 'm':
@@ -520,7 +504,7 @@ int main(int argc, char **argv)
 		}
 	}
 
-	int64_t start = now_ns();
+	int64_t start = bench_now_ns();
 	if (o.seconds)
 		sh.deadline_ns = start + (int64_t)o.seconds * 1000000000;
 	for (size_t i = 0; i < nconn; i++) {

@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sysexits.h>
 #include <time.h>
 #include <zmq.h>
 
+#include "bench_util.h"
 #include "codec.h"
 #include "docket/docket.h"
 
@@ -74,21 +74,6 @@ struct poller {
 
 /* Set by the main thread on SIGTERM or SIGINT; the pollers then drain and stop. */
 static atomic_bool stopping;
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static int64_t cpu_ns(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ((int64_t)ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000 +
-	       ((int64_t)ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
-}
 
 /* The event map's seq, read without decoding the rest. Returns 0 or -1. */
 static int event_seq(const void *buf, size_t len, int64_t *seq)
@@ -285,11 +270,11 @@ static void *sub_main(void *arg)
 {
 	struct poller *p = arg;
 	struct sub *s = p->subs[0];
-	int64_t stop_seen = 0, idle_since = now_ns();
+	int64_t stop_seen = 0, idle_since = bench_now_ns();
 	for (;;) {
 		docket_msg *ev = NULL;
 		int rc = docket_sub_recv(s->ds, &ev, POLL_MS);
-		int64_t now = now_ns();
+		int64_t now = bench_now_ns();
 		if (rc == 0) {
 			count_msg(s, ev);
 			docket_msg_destroy(&ev);
@@ -310,10 +295,10 @@ static void *sub_main(void *arg)
 static void *poller_main(void *arg)
 {
 	struct poller *p = arg;
-	int64_t stop_seen = 0, idle_since = now_ns();
+	int64_t stop_seen = 0, idle_since = bench_now_ns();
 	for (;;) {
 		int n = zmq_poll(p->items, (int)p->n, POLL_MS);
-		int64_t now = now_ns();
+		int64_t now = bench_now_ns();
 		if (n < 0 && errno != EINTR) {
 			p->error = errno;
 			return NULL;
@@ -334,7 +319,7 @@ static void *poller_main(void *arg)
 			}
 		}
 		if (got) {
-			p->last_ns = now_ns();
+			p->last_ns = bench_now_ns();
 			idle_since = p->last_ns;
 		}
 		if (drained(now, idle_since, &stop_seen))
@@ -389,12 +374,12 @@ static int open_subs(void *ctx, const struct options *o, struct sub *subs)
 			return -1;
 		}
 	}
-	int64_t deadline = now_ns() + (int64_t)WELCOME_TIMEOUT_MS * 1000000;
+	int64_t deadline = bench_now_ns() + (int64_t)WELCOME_TIMEOUT_MS * 1000000;
 	for (size_t i = 0; i < o->subscribers; i++) {
 		struct sub *s = &subs[i];
 		while (!s->welcomes) {
 			zmq_pollitem_t item = {.socket = s->sock, .events = ZMQ_POLLIN};
-			int64_t left = (deadline - now_ns()) / 1000000;
+			int64_t left = (deadline - bench_now_ns()) / 1000000;
 			if (left <= 0 || zmq_poll(&item, 1, (long)left) < 0) {
 				fprintf(stderr,
 				        "docket-fanout: subscriber %zu had no welcome from %s "
@@ -436,16 +421,6 @@ static void usage(FILE *f)
 	        DOCKET_DEFAULT_EVENTS, MAX_SUBSCRIBERS, DEFAULT_THREADS, MAX_THREADS);
 }
 
-static bool parse_ulong(const char *s, unsigned long lo, unsigned long hi, unsigned long *out)
-{
-	char *end;
-	unsigned long v = strtoul(s, &end, 10);
-	if (*s == '-' || end == s || *end || v < lo || v > hi)
-		return false;
-	*out = v;
-	return true;
-}
-
 static int parse_args(struct options *o, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -468,13 +443,13 @@ static int parse_args(struct options *o, int argc, char **argv)
 			o->endpoint = optarg;
 			break;
 		case 's':
-			good = parse_ulong(optarg, 1, MAX_SUBSCRIBERS, &o->subscribers);
+			good = bench_parse_ulong(optarg, 1, MAX_SUBSCRIBERS, &o->subscribers);
 			break;
 		case 't':
-			good = parse_ulong(optarg, 1, MAX_THREADS, &o->threads);
+			good = bench_parse_ulong(optarg, 1, MAX_THREADS, &o->threads);
 			break;
 		case 'i':
-			good = parse_ulong(optarg, 1, 64, &o->io_threads);
+			good = bench_parse_ulong(optarg, 1, 64, &o->io_threads);
 			break;
 		case 'D':
 			o->decode = true;
@@ -606,7 +581,7 @@ int main(int argc, char **argv)
 		p->n++;
 	}
 
-	int64_t cpu0 = cpu_ns();
+	int64_t cpu0 = bench_cpu_ns();
 	for (size_t t = 0; t < o.threads; t++) {
 		if (pthread_create(&pollers[t].thread, NULL, o.libdocket ? sub_main : poller_main,
 		                   &pollers[t]) != 0) {
@@ -629,7 +604,7 @@ int main(int argc, char **argv)
 		else
 			all = false;
 	}
-	status = report(&o, subs, pollers, cpu_ns() - cpu0);
+	status = report(&o, subs, pollers, bench_cpu_ns() - cpu0);
 	if (!all)
 		status = EX_OSERR;
 out:

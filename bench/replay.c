@@ -6,11 +6,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
 #include "docket/docket.h"
 
 #define DEFAULT_REPS 5
@@ -54,21 +54,6 @@ struct pass {
 	double secs;
 	double cpu_d, cpu_c; /* seconds */
 };
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static double self_cpu(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 /* docketd's user + system CPU in seconds, all threads, or 0 when unknown. */
 static double daemon_cpu(long pid)
@@ -234,11 +219,11 @@ static int run_pass(const struct options *o, const struct mode *md, docket_clien
                     struct pass *p)
 {
 	memset(p, 0, sizeof *p);
-	double d0 = daemon_cpu(o->daemon_pid), c0 = self_cpu();
-	int64_t t0 = now_ns();
+	double d0 = daemon_cpu(o->daemon_pid), c0 = bench_cpu_ns() / 1e9;
+	int64_t t0 = bench_now_ns();
 	int rc = md->sqlite ? pass_sqlite(o, md, p) : pass_events(md, c, p);
-	p->secs = (now_ns() - t0) / 1e9;
-	p->cpu_c = self_cpu() - c0;
+	p->secs = (bench_now_ns() - t0) / 1e9;
+	p->cpu_c = bench_cpu_ns() / 1e9 - c0;
 	p->cpu_d = md->sqlite ? 0 : daemon_cpu(o->daemon_pid) - d0;
 	return rc;
 }

@@ -63,12 +63,12 @@ static void wait_for_stop(const sigset_t *set)
 		if (sigwait(set, &sig) != 0)
 			continue;
 		if (sig == SIGHUP) {
-			hook_log(LOG_WARNING, "SIGHUP: the configuration is read only at start; "
+			log_msg(LOG_WARNING, "SIGHUP: the configuration is read only at start; "
 			                      "restart docket-hook to apply it");
 			continue;
 		}
 		if (sig != SIGUSR1)
-			hook_log(LOG_INFO, "%s: stopping after the deliveries in hand",
+			log_msg(LOG_INFO, "%s: stopping after the deliveries in hand",
 			         strsignal(sig));
 		hook_stop();
 		return;
@@ -84,7 +84,7 @@ static int run(const struct hook_config *c)
 	int status = 0;
 
 	if (!runners || !threads) {
-		hook_log(LOG_ERR, "out of memory");
+		log_msg(LOG_ERR, "out of memory");
 		status = EX_OSERR;
 		goto out;
 	}
@@ -101,7 +101,7 @@ static int run(const struct hook_config *c)
 	const char *endpoint = c->endpoint ? c->endpoint : getenv(DOCKET_ENV_ENDPOINT);
 	if (!endpoint || !*endpoint)
 		endpoint = DOCKET_DEFAULT_ENDPOINT;
-	hook_log(LOG_INFO, "docket-hook %s: %zu target%s, docketd at %s", DOCKET_VERSION,
+	log_msg(LOG_INFO, "docket-hook %s: %zu target%s, docketd at %s", DOCKET_VERSION,
 	         c->ntargets, c->ntargets == 1 ? "" : "s", endpoint);
 	for (; started < c->ntargets; started++) {
 		runners[started] =
@@ -109,7 +109,7 @@ static int run(const struct hook_config *c)
 		int err =
 		    pthread_create(&threads[started], NULL, hook_target_run, &runners[started]);
 		if (err) {
-			hook_log(LOG_ERR, "cannot start a thread: %s", strerror(err));
+			log_msg(LOG_ERR, "cannot start a thread: %s", strerror(err));
 			status = EX_OSERR;
 			hook_stop();
 			break;
@@ -122,7 +122,7 @@ static int run(const struct hook_config *c)
 		if (!status && runners[i].status)
 			status = runners[i].status;
 	}
-	hook_log(status ? LOG_ERR : LOG_INFO, "stopped%s", status ? " after a failure" : "");
+	log_msg(status ? LOG_ERR : LOG_INFO, "stopped%s", status ? " after a failure" : "");
 out:
 	free(runners);
 	free(threads);

@@ -2,7 +2,7 @@
 find_package(Threads REQUIRED)
 
 add_executable(docket_hook hook.c hook_config.c hook_value.c hook_target.c hook_event.c hook_sign.c
-                           hook_webhook.c hook_mail.c hook_message.c hook_log.c)
+                           hook_webhook.c hook_mail.c hook_message.c)
 set_target_properties(docket_hook PROPERTIES OUTPUT_NAME docket-hook)
 # docket_proto for the protocol's dates (the since key, the times in a message);
 # libcurl speaks HTTP and SMTP, libsodium signs, jansson reads the events' JSON.

@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <syslog.h>
+
+#include <curl/curl.h>
 
 #include "docket/docket.h"
+#include "log.h"
 
 /* Where the configuration is read from without -c. */
 #define HOOK_DEFAULT_CONFIG "/etc/docket/docket-hook.conf"
@@ -105,11 +107,6 @@ int hook_value_since(char *dst, size_t cap, const char *v, char *why, size_t wl)
 /* A URL with a host and one of schemes (NULL-terminated, two or more), copied to *dst. */
 int hook_value_url(char **dst, const char *v, const char *const *schemes, char *why, size_t wl);
 
-/* hook_log.c */
-
-/* Write "docket-hook: message" to stderr, with a journald priority prefix under systemd. */
-void hook_log(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 /* hook_sign.c: Standard Webhooks (https://www.standardwebhooks.com). */
 
 /*
@@ -170,6 +167,13 @@ void hook_webhook_deliver(struct hook_webhook *w, const struct hook_event *e,
  * reasons: those often carry secrets. Writes into out.
  */
 void hook_url_shown(const char *url, char *out, size_t outlen);
+
+/*
+ * A libcurl handle for url with what every target sets: the timeout for
+ * connecting and for the whole exchange, no signals, only protocols, and
+ * errbuf (CURL_ERROR_SIZE bytes) for messages. NULL when out of memory.
+ */
+CURL *hook_curl_open(const char *url, double timeout, const char *protocols, char *errbuf);
 
 /* hook_message.c: an event as a plain-text mail message (RFC 5322). */
 

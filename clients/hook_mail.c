@@ -33,7 +33,6 @@ static size_t upload(char *buf, size_t size, size_t n, void *arg)
 int hook_mail_new(struct hook_mail **out, const struct hook_target *t)
 {
 	struct hook_mail *m = calloc(1, sizeof *m);
-	long ms = (long)(t->timeout * 1000);
 	char rcpt[260];
 
 	*out = NULL;
@@ -47,23 +46,16 @@ int hook_mail_new(struct hook_mail **out, const struct hook_target *t)
 			goto fail;
 		m->rcpt = l;
 	}
-	if (!(m->curl = curl_easy_init()))
+	if (!(m->curl = hook_curl_open(t->smtp, t->timeout, "smtp,smtps", m->errbuf)))
 		goto fail;
 	snprintf(m->from, sizeof m->from, "<%s>", t->from);
 	hook_url_shown(t->smtp, m->shown, sizeof m->shown);
 	CURL *c = m->curl;
-	curl_easy_setopt(c, CURLOPT_URL, t->smtp);
-	/* Threads: no SIGALRM for name lookups, which would reach the whole process. */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
 	curl_easy_setopt(c, CURLOPT_MAIL_FROM, m->from);
 	curl_easy_setopt(c, CURLOPT_MAIL_RCPT, m->rcpt);
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(c, CURLOPT_READFUNCTION, upload);
 	curl_easy_setopt(c, CURLOPT_READDATA, m);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, m->errbuf);
 	*out = m;
 	return 0;
 fail:

@@ -78,7 +78,8 @@ static void put(struct text *t, const char *fmt, ...)
 
 /* The event's values, read from its JSON. */
 
-static const char *str(json_t *j, const char *path)
+/* The value at a dotted path of object keys ("data.meeting.panel"), or NULL. */
+static json_t *at(json_t *j, const char *path)
 {
 	char key[64];
 	while (j && *path) {
@@ -87,18 +88,17 @@ static const char *str(json_t *j, const char *path)
 		j = json_object_get(j, key);
 		path += n + (path[n] == '.');
 	}
-	return json_string_value(j);
+	return j;
+}
+
+static const char *str(json_t *j, const char *path)
+{
+	return json_string_value(at(j, path));
 }
 
 static bool num(json_t *j, const char *path, int64_t *out)
 {
-	char key[64];
-	while (j && *path) {
-		size_t n = strcspn(path, ".");
-		snprintf(key, sizeof key, "%.*s", (int)n, path);
-		j = json_object_get(j, key);
-		path += n + (path[n] == '.');
-	}
+	j = at(j, path);
 	if (!json_is_integer(j))
 		return false;
 	*out = (int64_t)json_integer_value(j);

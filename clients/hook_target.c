@@ -178,7 +178,7 @@ static int open_cursor(struct run *r)
 	int rc = docket_client_new(&c, r->config->endpoint);
 
 	if (rc < 0) {
-		hook_log(LOG_ERR, "%s: cannot use docketd's endpoint %s: %s", r->what,
+		log_msg(LOG_ERR, "%s: cannot use docketd's endpoint %s: %s", r->what,
 		         r->config->endpoint ? r->config->endpoint : "(from DOCKET_ENDPOINT)",
 		         docket_strerror(rc));
 		goto out;
@@ -189,18 +189,18 @@ static int open_cursor(struct run *r)
 	rc = docket_client_call(c, q, &reply);
 	if (rc == -DOCKET_EUNREACHABLE) {
 		if (!r->away)
-			hook_log(LOG_WARNING,
+			log_msg(LOG_WARNING,
 			         "%s: docketd is not reachable at %s (%s); trying again", r->what,
 			         docket_client_endpoint(c), docket_client_reason(c));
 		r->away = true;
 		goto out;
 	}
 	if (rc == 0)
-		hook_log(LOG_INFO, "%s: created cursor %s", r->what, t->cursor);
+		log_msg(LOG_INFO, "%s: created cursor %s", r->what, t->cursor);
 	else if (rc != -DOCKET_ECONFLICT) {
 		/* conflict: the cursor exists, which is the usual case after the first start. */
 		const char *msg = reply ? docket_msg_error_message(reply) : NULL;
-		hook_log(LOG_ERR, "%s: docketd refused to create cursor %s: %s", r->what, t->cursor,
+		log_msg(LOG_ERR, "%s: docketd refused to create cursor %s: %s", r->what, t->cursor,
 		         msg ? msg : docket_strerror(rc));
 		goto out;
 	}
@@ -208,7 +208,7 @@ static int open_cursor(struct run *r)
 	int64_t limit = cursor_limit(r, c);
 	r->limit = t->attempts;
 	if (limit > 0 && limit < t->attempts) {
-		hook_log(LOG_WARNING,
+		log_msg(LOG_WARNING,
 		         "%s: cursor %s parks an event after %" PRId64 " deliveries, fewer than "
 		         "attempts = %u: it was created so; delete it to create it anew",
 		         r->what, t->cursor, limit, t->attempts);
@@ -219,15 +219,15 @@ static int open_cursor(struct run *r)
 	                        (const char *const *)t->topics, t->since[0] ? t->since : NULL,
 	                        CALL_MS);
 	if (rc == -DOCKET_ECONFLICT)
-		hook_log(LOG_ERR,
+		log_msg(LOG_ERR,
 		         "%s: cursor %s exists with other topics than the configuration's: delete "
 		         "it (the cursor_delete command) or set another cursor name",
 		         r->what, t->cursor);
 	else if (rc < 0 && rc != -DOCKET_EUNREACHABLE)
-		hook_log(LOG_ERR, "%s: cannot open cursor %s: %s", r->what, t->cursor,
+		log_msg(LOG_ERR, "%s: cannot open cursor %s: %s", r->what, t->cursor,
 		         docket_strerror(rc));
 	if (rc == 0) {
-		hook_log(LOG_INFO, "%s: following cursor %s%s", r->what, t->cursor,
+		log_msg(LOG_INFO, "%s: following cursor %s%s", r->what, t->cursor,
 		         r->away ? " (docketd is back)" : "");
 		r->away = false;
 	}
@@ -275,12 +275,12 @@ static void settle(struct run *r, enum settle how, int64_t seq, int delay_s, con
 		if (rc == 0)
 			return;
 		if (rc != -DOCKET_EUNREACHABLE) {
-			hook_log(LOG_WARNING, "%s: cannot %s event %" PRId64 ": %s", r->what,
+			log_msg(LOG_WARNING, "%s: cannot %s event %" PRId64 ": %s", r->what,
 			         verbs[how], seq, docket_strerror(rc));
 			return;
 		}
 		if (hook_stopped() || !hook_nap(RETRY_S)) {
-			hook_log(LOG_WARNING,
+			log_msg(LOG_WARNING,
 			         "%s: stopping before docketd heard how event %" PRId64 " went: it "
 			         "will deliver it again",
 			         r->what, seq);
@@ -300,7 +300,7 @@ static void handle(struct run *r, const docket_msg *ev, int n)
 	if (rc == -DOCKET_EPROTO) {
 		/* Without a seq it cannot be acknowledged: ack_wait brings it back, then parks it.
 		 */
-		hook_log(LOG_ERR, "%s: an event without a seq: not delivered", r->what);
+		log_msg(LOG_ERR, "%s: an event without a seq: not delivered", r->what);
 		return;
 	}
 	if (rc < 0)
@@ -311,21 +311,21 @@ static void handle(struct run *r, const docket_msg *ev, int n)
 		hook_mail_deliver(r->mail, &e, &res);
 
 	if (res.delivered) {
-		hook_log(LOG_INFO, "%s: delivered event %" PRId64 " (%s), %s, delivery %d", r->what,
+		log_msg(LOG_INFO, "%s: delivered event %" PRId64 " (%s), %s, delivery %d", r->what,
 		         e.seq, e.type, res.detail, n);
 		settle(r, SETTLE_ACK, e.seq, 0, NULL);
 	} else if (n >= (int)r->limit) {
 		char reason[700];
 		snprintf(reason, sizeof reason, "%s after %d attempt%s", res.detail, n,
 		         n == 1 ? "" : "s");
-		hook_log(LOG_WARNING, "%s: parked event %" PRId64 " (%s): %s", r->what, e.seq,
+		log_msg(LOG_WARNING, "%s: parked event %" PRId64 " (%s): %s", r->what, e.seq,
 		         e.type, reason);
 		settle(r, SETTLE_PARK, e.seq, 0, reason);
 	} else {
 		double d = backoff(t, n, res.retry_after);
 		/* The cursor keeps delays in whole seconds. */
 		int delay = (int)lround(d);
-		hook_log(LOG_WARNING,
+		log_msg(LOG_WARNING,
 		         "%s: event %" PRId64 " (%s): %s, delivery %d of %u; again in %d s",
 		         r->what, e.seq, e.type, res.detail, n, r->limit, delay);
 		settle(r, SETTLE_NAK, e.seq, delay, NULL);
@@ -352,7 +352,7 @@ void *hook_target_run(void *arg)
 	rc =
 	    r.t->kind == HOOK_WEBHOOK ? hook_webhook_new(&r.web, r.t) : hook_mail_new(&r.mail, r.t);
 	if (rc < 0) {
-		hook_log(LOG_ERR, "%s: %s", r.what, docket_strerror(rc));
+		log_msg(LOG_ERR, "%s: %s", r.what, docket_strerror(rc));
 		return fail(hr, EX_OSERR);
 	}
 	while (!hook_stopped()) {
@@ -371,7 +371,7 @@ void *hook_target_run(void *arg)
 			continue;
 		if (rc < 0) {
 			/* Open it afresh: that also makes it again if it was deleted meanwhile. */
-			hook_log(LOG_WARNING, "%s: cursor %s: %s; opening it again", r.what,
+			log_msg(LOG_WARNING, "%s: cursor %s: %s; opening it again", r.what,
 			         r.t->cursor, docket_strerror(rc));
 			docket_cursor_destroy(&r.cursor);
 			hook_nap(RETRY_S);

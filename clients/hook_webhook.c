@@ -24,6 +24,22 @@ static size_t discard(char *data, size_t size, size_t n, void *arg)
 	return size * n;
 }
 
+CURL *hook_curl_open(const char *url, double timeout, const char *protocols, char *errbuf)
+{
+	long ms = (long)(timeout * 1000);
+	CURL *c = curl_easy_init();
+	if (!c)
+		return NULL;
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	/* Threads: no SIGALRM for name lookups, which would reach the whole process. */
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, protocols);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+	return c;
+}
+
 void hook_url_shown(const char *url, char *out, size_t outlen)
 {
 	CURLU *u = curl_url();
@@ -49,27 +65,19 @@ void hook_url_shown(const char *url, char *out, size_t outlen)
 int hook_webhook_new(struct hook_webhook **out, const struct hook_target *t)
 {
 	struct hook_webhook *w = calloc(1, sizeof *w);
-	long ms = (long)(t->timeout * 1000);
 
 	*out = NULL;
-	if (!w || !(w->curl = curl_easy_init())) {
+	if (!w || !(w->curl = hook_curl_open(t->url, t->timeout, "http,https", w->errbuf))) {
 		free(w);
 		return -DOCKET_ENOMEM;
 	}
 	w->t = t;
 	hook_url_shown(t->url, w->shown, sizeof w->shown);
 	CURL *c = w->curl;
-	curl_easy_setopt(c, CURLOPT_URL, t->url);
-	/* Threads: no SIGALRM for name lookups, which would reach the whole process. */
-	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, ms);
-	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, ms);
-	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
 	/* A redirect is an answer other than 2xx: the configured URL is the one that is signed for.
 	 */
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, discard);
-	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, w->errbuf);
 	curl_easy_setopt(c, CURLOPT_USERAGENT, "docket-hook/" DOCKET_VERSION);
 	curl_easy_setopt(c, CURLOPT_POST, 1L);
 	*out = w;

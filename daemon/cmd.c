@@ -30,6 +30,17 @@ int cmd_need_role(struct cmd *c, unsigned role)
 			(int)c->who->name.len, c->who->name.ptr);
 }
 
+int cmd_int_arg(struct cmd *c, int f, int64_t dflt, int64_t lo, int64_t hi, const char *unit,
+		int64_t *out)
+{
+	const struct request *q = c->req;
+	*out = q->present & BIT(f) ? q->n[f] : dflt;
+	if (*out >= lo && *out <= hi)
+		return 0;
+	return cmd_fail(c, -DOCKET_EBADREQ, "'%s' must be %lld to %lld%s", request_field_name(f),
+			(long long)lo, (long long)hi, unit);
+}
+
 int cmd_check_version(struct cmd *c, const char *what, int64_t version)
 {
 	const struct request *q = c->req;

@@ -44,6 +44,13 @@ int cmd_fail(struct cmd *c, int code, const char *fmt, ...)
 /* Refuse unless the principal holds role. */
 int cmd_need_role(struct cmd *c, unsigned role);
 
+/*
+ * The integer field f of the request, or dflt when not given; refused with
+ * bad_request ("'limit' must be 1 to 1000", then unit) unless within lo..hi.
+ */
+int cmd_int_arg(struct cmd *c, int f, int64_t dflt, int64_t lo, int64_t hi, const char *unit,
+		int64_t *out);
+
 /* Refuse with conflict when the request's expect_version is not version. */
 int cmd_check_version(struct cmd *c, const char *what, int64_t version);
 

@@ -39,16 +39,11 @@ int feed_topics(struct cmd *c, struct str raw, struct feed *f)
 
 int feed_bounds(struct cmd *c, int64_t dflt, int64_t max, int zero_ok, struct feed *f)
 {
-	const struct request *q = c->req;
-	f->limit = q->present & BIT(F_LIMIT) ? q->n[F_LIMIT] : dflt;
-	if (f->limit > max || (f->limit == 0 && !zero_ok))
-		return cmd_fail(c, -DOCKET_EBADREQ, "'limit' must be %d to %lld", zero_ok ? 0 : 1,
-				(long long)max);
-	f->max_bytes = q->present & BIT(F_MAX_BYTES) ? q->n[F_MAX_BYTES] : FEED_BYTES_DEFAULT;
-	if (f->max_bytes < BYTES_MIN || f->max_bytes > BYTES_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'max_bytes' must be %d to %d", BYTES_MIN,
-				BYTES_MAX);
-	return 0;
+	int rc = cmd_int_arg(c, F_LIMIT, dflt, zero_ok ? 0 : 1, max, "", &f->limit);
+	if (rc == 0)
+		rc = cmd_int_arg(c, F_MAX_BYTES, FEED_BYTES_DEFAULT, BYTES_MIN, BYTES_MAX, "",
+				 &f->max_bytes);
+	return rc;
 }
 
 int feed_matches(const struct feed *f, struct str type)

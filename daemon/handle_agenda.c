@@ -60,9 +60,10 @@ static int add_reminder(void *ctx, const struct reminder *r)
 static int reminders(struct cmd *c)
 {
 	const struct request *q = c->req;
-	int64_t limit = q->present & BIT(F_LIMIT) ? q->n[F_LIMIT] : REMINDERS_MAX;
-	if (limit < 1 || limit > REMINDERS_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'limit' must be 1 to %d", REMINDERS_MAX);
+	int64_t limit;
+	int rc = cmd_int_arg(c, F_LIMIT, REMINDERS_MAX, 1, REMINDERS_MAX, "", &limit);
+	if (rc < 0)
+		return rc;
 	int status = -1, kind = -1;
 	if (q->present & BIT(F_STATUS))
 		status = proto_enum_lookup(proto_reminder_statuses, q->s[F_STATUS].ptr,
@@ -74,7 +75,7 @@ static int reminders(struct cmd *c)
 	pack_cstr(c->out, "reminders");
 	size_t at = pack_open_array(c->buf);
 	struct listing l = {.c = c, .limit = limit};
-	int rc = store_reminder_list(c->store, status, kind, meeting, q->s[F_REF], limit + 1,
+	rc = store_reminder_list(c->store, status, kind, meeting, q->s[F_REF], limit + 1,
 				     add_reminder, &l);
 	if (rc < 0)
 		return cmd_fail(c, rc, "cannot read the reminders: %s", store_errmsg(c->store));

@@ -77,14 +77,11 @@ static int add(struct cmd *c)
 	if (rc < 0)
 		return rc;
 	cur.topics = q->s[F_TOPICS];
-	cur.ack_wait = q->present & BIT(F_ACK_WAIT) ? q->n[F_ACK_WAIT] : ACK_WAIT_DEFAULT;
-	if (cur.ack_wait < 1 || cur.ack_wait > ACK_WAIT_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'ack_wait' must be 1 to %d seconds", ACK_WAIT_MAX);
-	cur.max_deliveries =
-		q->present & BIT(F_MAX_DELIVERIES) ? q->n[F_MAX_DELIVERIES] : DELIVERIES_DEFAULT;
-	if (cur.max_deliveries < 1 || cur.max_deliveries > DELIVERIES_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'max_deliveries' must be 1 to %d",
-				DELIVERIES_MAX);
+	if ((rc = cmd_int_arg(c, F_ACK_WAIT, ACK_WAIT_DEFAULT, 1, ACK_WAIT_MAX, " seconds",
+			      &cur.ack_wait)) < 0 ||
+	    (rc = cmd_int_arg(c, F_MAX_DELIVERIES, DELIVERIES_DEFAULT, 1, DELIVERIES_MAX, "",
+			      &cur.max_deliveries)) < 0)
+		return rc;
 	/* By default a new cursor starts at the end: an integration wants what happens next. */
 	if ((rc = feed_start(c, store_next_seq(c->store) - 1, &cur.delivered)) < 0)
 		return rc;
@@ -199,10 +196,10 @@ static int parked(struct cmd *c)
 {
 	struct cursor cur;
 	struct listing l = {c, 0};
-	int64_t limit = c->req->present & BIT(F_LIMIT) ? c->req->n[F_LIMIT] : PARKED_DEFAULT;
-	if (limit < 1 || limit > PARKED_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'limit' must be 1 to %d", PARKED_MAX);
-	int rc = cmd_cursor(c, &cur);
+	int64_t limit;
+	int rc = cmd_int_arg(c, F_LIMIT, PARKED_DEFAULT, 1, PARKED_MAX, "", &limit);
+	if (rc == 0)
+		rc = cmd_cursor(c, &cur);
 	if (rc < 0)
 		return rc;
 	pack_cstr(c->out, "parked");

@@ -154,11 +154,10 @@ static int nak(struct cmd *c)
 {
 	const struct request *q = c->req;
 	struct cursor cur;
-	int64_t seq = q->n[F_SEQ], had;
-	int64_t delay = q->present & BIT(F_DELAY) ? q->n[F_DELAY] : 0;
-	if (delay > DELAY_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'delay' must be 0 to %d seconds", DELAY_MAX);
-	int rc = cmd_cursor(c, &cur);
+	int64_t seq = q->n[F_SEQ], had, delay;
+	int rc = cmd_int_arg(c, F_DELAY, 0, 0, DELAY_MAX, " seconds", &delay);
+	if (rc == 0)
+		rc = cmd_cursor(c, &cur);
 	if (rc == 0)
 		rc = pending(c, &cur, seq, &had);
 	if (rc < 0)

@@ -45,9 +45,10 @@ static int page_start(struct cmd *c, struct store_page *page)
 static int list(struct cmd *c)
 {
 	const struct request *q = c->req;
-	int64_t limit = q->present & BIT(F_LIMIT) ? q->n[F_LIMIT] : LIST_DEFAULT;
-	if (limit < 1 || limit > LIST_MAX)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'limit' must be 1 to %d", LIST_MAX);
+	int64_t limit;
+	int rc = cmd_int_arg(c, F_LIMIT, LIST_DEFAULT, 1, LIST_MAX, "", &limit);
+	if (rc < 0)
+		return rc;
 	/* One row past the page says whether there is another. */
 	struct store_page page = {.state = ST_NONE, .sort = SORT_REF, .limit = limit + 1};
 	if (q->present & BIT(F_STATE))
@@ -56,7 +57,7 @@ static int list(struct cmd *c)
 		page.sort = proto_enum_lookup(proto_list_sorts, q->s[F_SORT].ptr, q->s[F_SORT].len) == 1
 				    ? SORT_DECIDED
 				    : SORT_REF;
-	int rc = page_start(c, &page);
+	rc = page_start(c, &page);
 	if (rc < 0)
 		return rc;
 

@@ -13,20 +13,11 @@
 #define SEARCH_DEFAULT 20
 #define SEARCH_MAX 200
 
-static int limit_of(struct cmd *c, int64_t dflt, int64_t max, int64_t *limit)
-{
-	const struct request *q = c->req;
-	*limit = q->present & BIT(F_LIMIT) ? q->n[F_LIMIT] : dflt;
-	if (*limit < 1 || *limit > max)
-		return cmd_fail(c, -DOCKET_EBADREQ, "'limit' must be 1 to %lld", (long long)max);
-	return 0;
-}
-
 /* Published decisions as the public reads them, by reference, a page at a time. */
 static int register_page(struct cmd *c)
 {
 	int64_t limit;
-	int rc = limit_of(c, PAGE_DEFAULT, PAGE_MAX, &limit);
+	int rc = cmd_int_arg(c, F_LIMIT, PAGE_DEFAULT, 1, PAGE_MAX, "", &limit);
 	if (rc < 0)
 		return rc;
 	struct str after = c->req->s[F_AFTER], key = {"", 0};
@@ -103,7 +94,7 @@ static int search(struct cmd *c)
 		.from = q->s[F_DECIDED_FROM],
 		.to = q->s[F_DECIDED_TO],
 	};
-	int rc = limit_of(c, SEARCH_DEFAULT, SEARCH_MAX, &sq.limit);
+	int rc = cmd_int_arg(c, F_LIMIT, SEARCH_DEFAULT, 1, SEARCH_MAX, "", &sq.limit);
 	if (rc < 0)
 		return rc;
 	if (sq.from.ptr && sq.to.ptr && memcmp(sq.from.ptr, sq.to.ptr, 10) > 0)

@@ -186,7 +186,7 @@ void pack_request_data(msgpack_packer *pk, const struct request *req, fieldset s
 			if (strcmp(more[i].key, request_field_name(f)) == 0)
 				skip |= BIT(f);
 	fieldset fields = req->present & ~skip;
-	msgpack_pack_map(pk, (size_t)(__builtin_popcountll((uint64_t)fields) + __builtin_popcountll((uint64_t)(fields >> 64))) + n);
+	msgpack_pack_map(pk, (size_t)fieldset_count(fields) + n);
 	for (int f = 0; f < F_COUNT; f++) {
 		if (!(fields & BIT(f)))
 			continue;

@@ -90,6 +90,12 @@ enum field {
 __extension__ typedef unsigned __int128 fieldset;
 #define BIT(f) ((fieldset)1 << (f))
 
+/* How many fields a set holds. */
+static inline int fieldset_count(fieldset s)
+{
+	return __builtin_popcountll((uint64_t)s) + __builtin_popcountll((uint64_t)(s >> 64));
+}
+
 /* The lowest field in a set that is not empty. */
 static inline int fieldset_first(fieldset s)
 {

@@ -4,7 +4,10 @@
 
 #include <syslog.h>
 
-/* Write "docketd: message" at a syslog priority (LOG_ERR, LOG_WARNING, LOG_INFO). */
+/*
+ * Write "PROGRAM: message" (docketd, docket-hook) at a syslog priority
+ * (LOG_ERR, LOG_WARNING, LOG_INFO); under the journal, "<priority>message".
+ */
 void log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif
