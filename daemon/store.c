@@ -184,6 +184,20 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  parked_at TEXT, reason TEXT,"
 	"  PRIMARY KEY (cursor, seq)) WITHOUT ROWID;"
 	"CREATE INDEX cursor_events_due ON cursor_events(cursor, due_at) WHERE parked_at IS NULL;",
+	/*
+	 * The clients' CURVE public keys (Z85), each the key of one principal
+	 * with its roles (ROLE_* bits). A key is revoked, never deleted, so that
+	 * the events it signed for keep a name.
+	 */
+	"CREATE TABLE keys ("
+	"  key TEXT PRIMARY KEY,"
+	"  principal TEXT NOT NULL,"
+	"  roles INTEGER NOT NULL,"
+	"  added_at TEXT NOT NULL,"
+	"  changed_at TEXT NOT NULL,"
+	"  revoked_at TEXT) WITHOUT ROWID;"
+	"CREATE TRIGGER keys_keep BEFORE DELETE ON keys"
+	"  BEGIN SELECT RAISE(ABORT, 'keys are revoked, never deleted'); END;",
 };
 
 /* docket_ref_key(ref): the reading-order key of ref.h, for the migration to version 2. */
