@@ -24,7 +24,8 @@ static int event_json(const docket_msg *msg, char **out, size_t *len)
 		goto out;
 	rc = -DOCKET_ENOMEM;
 	json_t *map;
-	if (!(whole = json_loads(text, JSON_DECODE_ANY, NULL)) ||
+	/* A decision's text may hold NUL (docketd takes any UTF-8 there): \u0000 in the JSON. */
+	if (!(whole = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL)) ||
 	    !(map = json_object_get(whole, "event")))
 		goto out;
 	free(text);

@@ -444,7 +444,7 @@ int hook_message_build(const struct hook_target *t, const struct hook_event *e, 
                        size_t *len)
 {
 	struct text subject = {0}, body = {0}, msg = {0};
-	json_t *ev = json_loadb(e->json, e->len, 0, NULL);
+	json_t *ev = json_loadb(e->json, e->len, JSON_ALLOW_NUL, NULL); /* as event_json */
 	char date[64] = "", host[256];
 	int64_t epoch;
 	int rc = -DOCKET_ENOMEM;

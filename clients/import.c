@@ -67,6 +67,22 @@ static int check_text(const unsigned char *s, size_t len, struct import_error *e
 			    "expected UTF-8 text, found the byte 0x%02X at column %zu "
 			    "(is the document in Windows-1252 or Latin-1?)",
 			    s[i], i - line_start + 1);
+		/*
+		 * No document holds other controls, or the Unicode line and paragraph
+		 * separators, and docketd refuses them in one-line values.
+		 */
+		unsigned cp =
+		    k == 1   ? s[i]
+		    : k == 2 ? (s[i] & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu)
+		    : k == 3 ? (s[i] & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu)
+		             : 0x10000;
+		if ((cp < 0x20 && cp != '\t' && cp != '\f' && cp != '\v') ||
+		    (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)
+			return field_error(
+			    e, line,
+			    "expected text, found U+%04X, a control or line separator "
+			    "character, at column %zu",
+			    cp, i - line_start + 1);
 		i += k;
 	}
 	return 0;

@@ -57,7 +57,9 @@ char *field_strndup(const char *s, size_t len)
 	char *p = malloc(len + 1);
 	if (!p)
 		return NULL;
-	memcpy(p, s, len);
+	/* A tab inside a one-line value is a space to a reader; docketd refuses controls there. */
+	for (size_t i = 0; i < len; i++)
+		p[i] = s[i] == '\t' || s[i] == '\f' || s[i] == '\v' ? ' ' : s[i];
 	p[len] = '\0';
 	return p;
 }

@@ -37,7 +37,7 @@ size_t field_space(const char *s, size_t len);
 void field_trim(const char **s, size_t *len);
 void field_trim_end(const char *s, size_t *len);
 int field_is_blank(const char *s, size_t len);
-/* A NUL-terminated copy, or NULL when out of memory. */
+/* A NUL-terminated copy of a one-line value, tabs made spaces; NULL when out of memory. */
 char *field_strndup(const char *s, size_t len);
 
 /* Fill e and return -DOCKET_EBADREQ. */
