@@ -338,7 +338,7 @@ static void *poller_main(void *arg)
  */
 static int subscribe_events(void *sock)
 {
-	static const char *const families[] = {"decision.", "meeting.", "item.", "reminder."};
+	static const char *const families[] = {"decision.", "meeting.", "item.", "reminder.", "key."};
 	if (batches)
 		return zmq_setsockopt(sock, ZMQ_SUBSCRIBE, BATCH, strlen(BATCH));
 	for (size_t i = 0; i < sizeof families / sizeof families[0]; i++)

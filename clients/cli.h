@@ -63,6 +63,7 @@ enum cli_group {
 	GROUP_DOCUMENT,
 	GROUP_QUERY,
 	GROUP_CURSOR,
+	GROUP_KEYS,
 };
 
 struct cli;
@@ -105,6 +106,8 @@ struct cli_value {
 struct cli {
 	const char *endpoint; /* NULL: the library's environment and default */
 	const char *events;
+	const char *key;        /* --key FILE */
+	const char *server_key; /* --server-key KEY|FILE */
 	bool json;
 	bool utc; /* --utc: readable times in UTC rather than the office's zone */
 	int timeout_ms;
@@ -340,6 +343,7 @@ void cli_print_search(struct cli_zone *z, const docket_msg *reply);
 int cli_item_order_fill(const struct cli *cli, docket_request *r); /* cli_item.c */
 void cli_print_item_order(struct cli_zone *z, const docket_msg *reply);
 int cli_export(const struct cli *cli);     /* cli_export.c */
+int cli_verify(const struct cli *cli);     /* cli_verify.c */
 
 /* The cursor commands (cli_cursor.c): their requests' keys, and their readable replies. */
 int cli_cursor_add_fill(const struct cli *cli, docket_request *r);
@@ -349,6 +353,12 @@ void cli_print_cursors(struct cli_zone *z, const docket_msg *reply);
 void cli_print_cursor(struct cli_zone *z, const docket_msg *reply);
 void cli_print_cursor_deleted(struct cli_zone *z, const docket_msg *reply);
 void cli_print_parked(struct cli_zone *z, const docket_msg *reply);
+
+/* The keys commands (cli_keys.c). */
+int cli_keys_generate(const struct cli *cli);
+int cli_keys_fill(const struct cli *cli, docket_request *r);
+void cli_print_keys(struct cli_zone *z, const docket_msg *reply);
+void cli_print_key(struct cli_zone *z, const docket_msg *reply);
 
 /* Readable replies of table-driven commands (their table entries' print). */
 void cli_print_imports(struct cli_zone *z, const docket_msg *reply);  /* cli_import.c */

@@ -154,6 +154,17 @@ static const struct cli_option options[] = {
 	 "after TIME, or now: only events after the log's last (default)", "cursor-add"},
 	{"limit", "limit", ARG_INT, "N", NULL, "at most N parked events (1 to 1000, default 100)",
 	 "cursor-parked"},
+	{"state-dir", NULL, ARG_STR, "DIR", NULL,
+	 "docketd's state directory, holding docket.db and the watermark (default: state, as "
+	 "docketd's)", "verify"},
+	{"checkpoint", NULL, ARG_STR, "FILE", NULL,
+	 "also prove the log holds a docket.checkpoint kept in FILE (the map as msgpack, or as "
+	 "JSON with its bins in base64 or hex)", "verify"},
+	{"principal", "principal", ARG_STR, "NAME", NULL,
+	 "the principal the key stands for: the actor of its events", NULL},
+	{"role", NULL, ARG_STR, "ROLE[,ROLE...]", NULL,
+	 "a role the key holds (staff, commissioner, secretariat, reader, admin); repeat or "
+	 "separate with commas", NULL},
 	{NULL, NULL, 0, NULL, NULL, NULL, NULL},
 };
 
@@ -316,6 +327,16 @@ static const struct cli_command commands[] = {
 	 NULL, NULL, NULL, NULL},
 	{"info", "info", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
 	 "show docketd's version, time zone and settings", GROUP_QUERY, NULL, NULL, NULL, NULL},
+	{"verify", NULL, POS_NONE, NULL, ARG_STR, NULL, "state-dir checkpoint", NULL, NULL, false,
+	 false, "[--state-dir DIR] [--checkpoint FILE]",
+	 "check that docketd's log was never rewritten", GROUP_QUERY,
+	 "Reads DIR/docket.db itself, read only, whether docketd runs or not: each event's hash "
+	 "must cover its content and the hash before it, with no seq missing, and the log must "
+	 "reach the watermark docketd keeps and hold its hash. Prints \"ok: N events, head seq "
+	 "S, hash H\" and exits 0; else prints \"seq K: what is wrong\" for the first bad event "
+	 "to stderr and exits 1. Exit 65 for a database or checkpoint that cannot be used, 66 "
+	 "for one that cannot be opened.",
+	 cli_verify, NULL, NULL},
 	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "since cursor format exec count timeout",
 	 NULL, NULL, false, false,
 	 "[PREFIX...] [--since SEQ|TIME|now] [--cursor NAME]\n"
@@ -360,6 +381,27 @@ static const struct cli_command commands[] = {
 	 "Moves the cursor back (or forward): its pending and parked events from there on are "
 	 "dropped and delivered afresh.",
 	 NULL, cli_print_cursor, cli_cursor_rewind_fill},
+	{"keys", "keys", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
+	 "list the clients' keys, whose each is and its roles", GROUP_KEYS,
+	 "Needs the admin role. Also spelled docket keys list.", NULL, cli_print_keys, NULL},
+	{"keys-generate", NULL, POS_ONE, NULL, ARG_STR, "FILE", "", NULL, NULL, false, false,
+	 "FILE", "make a client key pair in FILE (mode 0600) and print its public key",
+	 GROUP_KEYS,
+	 "Made here, without docketd: only the public key ever leaves this machine. Point "
+	 "DOCKET_KEY or client.conf's key at FILE (see docket(1)).",
+	 cli_keys_generate, NULL, NULL},
+	{"keys-add", "key_add", POS_ONE, NULL, ARG_STR, "KEY|FILE", "principal role", "principal",
+	 NULL, false, false, "KEY|FILE --principal NAME --role ROLE[,ROLE...]...",
+	 "let a client key in as principal NAME with its roles", GROUP_KEYS,
+	 "KEY is a public key (40 characters of Z85) or a key file holding one. Roles: staff, "
+	 "commissioner, secretariat, reader, admin. A revoked key cannot be added again.",
+	 NULL, cli_print_key, cli_keys_fill},
+	{"keys-roles", "key_roles", POS_ONE, NULL, ARG_STR, "KEY|FILE", "role", NULL, NULL, false,
+	 false, "KEY|FILE --role ROLE[,ROLE...]...", "set a key's roles (from its next message)",
+	 GROUP_KEYS, NULL, NULL, cli_print_key, cli_keys_fill},
+	{"keys-revoke", "key_revoke", POS_ONE, NULL, ARG_STR, "KEY|FILE", "", NULL, NULL, false,
+	 false, "KEY|FILE", "revoke a key: its next message is refused, and every connection after",
+	 GROUP_KEYS, NULL, NULL, cli_print_key, cli_keys_fill},
 	{NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, NULL, false, false, NULL, NULL, 0, NULL, NULL,
 	 NULL, NULL},
 };
@@ -468,10 +510,12 @@ void cli_help(FILE *f)
 	    [GROUP_CALENDAR] = "Panel calendar",
 	    [GROUP_DOCUMENT] = "The office's documents and the public register",
 	    [GROUP_QUERY] = "Queries (change nothing)",
-	    [GROUP_CURSOR] = "Durable cursors (docketd keeps each integration's place in the log)"};
+	    [GROUP_CURSOR] = "Durable cursors (docketd keeps each integration's place in the log)",
+	    [GROUP_KEYS] = "Keys (who may connect over tcp, and with which roles)"};
 
 	fputs("usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--utc] [--timeout MS]\n"
-	      "              [--idem KEY] [--expect-version N] COMMAND [ARGS]\n"
+	      "              [--key FILE] [--server-key KEY] [--idem KEY] [--expect-version N]\n"
+	      "              COMMAND [ARGS]\n"
 	      "\n"
 	      "Run a Police and Crime Commissioner's key decisions through docketd.\n"
 	      "\n"
@@ -485,6 +529,10 @@ void cli_help(FILE *f)
 	      "  --timeout MS             wait at most MS milliseconds for docketd\n"
 	      "                           (DOCKET_TIMEOUT, else 5000); after watch,\n"
 	      "                           --timeout S is watch's run time\n"
+	      "  --key FILE               this client's key pair, for tcp endpoints (DOCKET_KEY,\n"
+	      "                           else client.conf, else ./state/admin.key)\n"
+	      "  --server-key KEY|FILE    docketd's public key (DOCKET_SERVER_KEY, else\n"
+	      "                           client.conf, else ./state/server.pub)\n"
 	      "  --idem KEY               idempotency key: a retry with KEY is applied once\n"
 	      "  --expect-version N       refuse the change unless the version is N\n"
 	      "  -h, --help               show this help, or a command's\n"

@@ -220,6 +220,10 @@ static int start(struct watch *w)
 			        events_endpoint(cli));
 		return EX_UNAVAILABLE;
 	}
+	if (rc == -DOCKET_EAUTH) {
+		fprintf(stderr, "docket: %s\n", docket_credentials_error());
+		return EX_NOPERM;
+	}
 	if (rc == -DOCKET_EINVAL)
 		return cli_usage_error(cli, "bad event endpoint '%s', or a bad PREFIX",
 		                       events_endpoint(cli));

@@ -24,7 +24,7 @@ struct docket_client {
 	struct wire_watch watch; /* tells a refused connection from a slow docketd */
 	char *endpoint;
 	int timeout_ms;
-	char reason[40]; /* docket_client_reason */
+	char reason[48]; /* docket_client_reason */
 	uint64_t last_id;
 	struct pending *pending;
 	size_t npending;
@@ -154,7 +154,7 @@ static int send_frames(docket_client *c, const void *buf, size_t len, int64_t de
 			return -DOCKET_ESYS;
 		int rc = wire_wait(c->sock, ZMQ_POLLOUT, &c->watch, false, deadline);
 		if (rc == -DOCKET_EUNREACHABLE)
-			snprintf(c->reason, sizeof c->reason, "%s", wire_down_reason(c->endpoint));
+			snprintf(c->reason, sizeof c->reason, "%s", wire_down_reason(c->endpoint, &c->watch));
 		if (rc < 0 && rc != -DOCKET_EINTR)
 			return rc;
 	}

@@ -9,6 +9,8 @@
 enum global_id {
 	G_ENDPOINT,
 	G_EVENTS,
+	G_KEY,
+	G_SERVER_KEY,
 	G_JSON,
 	G_UTC,
 	G_TIMEOUT,
@@ -28,6 +30,8 @@ static const struct {
 } globals[] = {
 	{"endpoint", 'e', true, G_ENDPOINT},
 	{"events", 0, true, G_EVENTS},
+	{"key", 0, true, G_KEY},
+	{"server-key", 0, true, G_SERVER_KEY},
 	{"json", 0, false, G_JSON},
 	{"utc", 0, false, G_UTC},
 	{"timeout", 0, true, G_TIMEOUT},
@@ -55,6 +59,12 @@ static int set_global(struct parse *p, enum global_id id, const char *value)
 		break;
 	case G_EVENTS:
 		p->cli->events = value;
+		break;
+	case G_KEY:
+		p->cli->key = value;
+		break;
+	case G_SERVER_KEY:
+		p->cli->server_key = value;
 		break;
 	case G_JSON:
 		p->cli->json = true;
@@ -174,6 +184,19 @@ static int positional(struct parse *p, const char *arg)
 			                       arg);
 		return 0;
 	}
+	/* "docket keys add ..." is "docket keys-add ...", and so on; "keys list" is "keys". */
+	if (!strcmp(cli->cmd->name, "keys") && cli->nargs == 0 && cli->nvalues == 0) {
+		char name[64];
+		snprintf(name, sizeof name, "keys-%s", arg);
+		if (!strcmp(arg, "list"))
+			return 0;
+		if (!(cli->cmd = cli_command_find(name)) || !strcmp(arg, "keys"))
+			return cli_usage_error(cli,
+			                       "unknown keys command '%s' (list, generate, add, "
+			                       "roles, revoke)",
+			                       arg);
+		return 0;
+	}
 	/* "docket report render ..." is "docket render ...": the panel report, not the step. */
 	if (!strcmp(cli->cmd->name, "report") && cli->nargs == 0 && cli->nvalues == 0 &&
 	    !strcmp(arg, "render")) {
@@ -244,6 +267,10 @@ int cli_connect(const struct cli *cli, docket_client **out)
 	if (rc == -DOCKET_EINVAL) {
 		const char *e = cli->endpoint ? cli->endpoint : getenv(DOCKET_ENV_ENDPOINT);
 		return cli_usage_error(cli, "bad endpoint '%s'", e ? e : "");
+	}
+	if (rc == -DOCKET_EAUTH) {
+		fprintf(stderr, "docket: %s\n", docket_credentials_error());
+		return EX_NOPERM;
 	}
 	if (rc < 0) {
 		fprintf(stderr, "docket: %s\n", docket_strerror(rc));
@@ -376,6 +403,12 @@ int main(int argc, char **argv)
 	}
 	if ((status = check_positionals(&cli)) != 0 || (status = timeout_of(&p)) != 0)
 		goto out;
+	/* Files, never keys themselves, on the command line: ps shows it to everyone. */
+	if ((cli.key || cli.server_key) &&
+	    docket_credentials_set(cli.key, cli.server_key) < 0) {
+		status = cli_usage_error(&cli, "--key or --server-key: path too long");
+		goto out;
+	}
 	status = cli.cmd->run ? cli.cmd->run(&cli) : call(&cli);
 out:
 	status = close_stdout(status);

@@ -178,6 +178,9 @@ int main(int argc, char **argv)
 	if (hook_config_load(&c, path, err, sizeof err) < 0) {
 		fprintf(stderr, "docket-hook: %s\n", err);
 		status = EX_CONFIG;
+	} else if ((c.key || c.server_key) && docket_credentials_set(c.key, c.server_key) < 0) {
+		fprintf(stderr, "docket-hook: %s: key or server_key: path too long\n", path);
+		status = EX_CONFIG;
 	} else if (check) {
 		list_targets(&c);
 		status = fflush(stdout) == 0 ? 0 : EX_IOERR;

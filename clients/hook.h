@@ -60,6 +60,8 @@ struct hook_config {
 	const char *path;
 	char *endpoint; /* NULL: DOCKET_ENDPOINT, else the default */
 	char *events;   /* NULL: DOCKET_EVENTS, else the default */
+	char *key;        /* key pair file for tcp; NULL: as docket(1) says */
+	char *server_key; /* docketd's public key (Z85 or a file); NULL: as docket(1) says */
 	struct hook_target *targets;
 	size_t ntargets;
 };

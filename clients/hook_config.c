@@ -87,7 +87,7 @@ struct parse {
 	struct header headers[MAX_SECTIONS];
 	int nheaders;
 	bool too_many_headers;
-	bool docket_endpoint, docket_events; /* [docket] keys given */
+	unsigned docket_given; /* [docket] keys given, one bit each */
 };
 
 /*
@@ -263,21 +263,23 @@ static int target_key(struct parse *p, enum hook_kind kind, const char *name, co
 
 static int docket_key(struct parse *p, const char *key, const char *value, char *why, size_t wl)
 {
-	bool *given = !strcmp(key, "endpoint") ? &p->docket_endpoint
-	              : !strcmp(key, "events") ? &p->docket_events
-	                                       : NULL;
-	if (!given) {
-		snprintf(why, wl, "unknown key %s in [docket] (endpoint, events)", key);
+	static const char *const names[] = {"endpoint", "events", "key", "server_key"};
+	char **dst[] = {&p->c->endpoint, &p->c->events, &p->c->key, &p->c->server_key};
+	size_t k = 0;
+	while (k < 4 && strcmp(key, names[k]) != 0)
+		k++;
+	if (k == 4) {
+		snprintf(why, wl, "unknown key %s in [docket] (endpoint, events, key, server_key)",
+		         key);
 		return -1;
 	}
-	if (*given) {
+	if (p->docket_given & (1u << k)) {
 		snprintf(why, wl, "%s is given twice", key);
 		return -1;
 	}
-	*given = true;
+	p->docket_given |= 1u << k;
 	char what[64] = "";
-	if (hook_value_text(!strcmp(key, "endpoint") ? &p->c->endpoint : &p->c->events, value, what,
-	                    sizeof what) == 0)
+	if (hook_value_text(dst[k], value, what, sizeof what) == 0)
 		return 0;
 	snprintf(why, wl, "%s: %s", key, what);
 	return -1;
@@ -450,6 +452,8 @@ void hook_config_free(struct hook_config *c)
 	}
 	free(c->targets);
 	free(c->endpoint);
+	free(c->key);
+	free(c->server_key);
 	free(c->events);
 	memset(c, 0, sizeof *c);
 }

@@ -52,6 +52,12 @@ struct docket_msg {
  */
 int msg_decode(const void *buf, size_t len, docket_msg **out);
 
+/*
+ * Set sock's CURVE keys for a tcp endpoint, found as docket(1) says.
+ * Returns 0 or -DOCKET_EAUTH, with docket_credentials_error saying why.
+ */
+int credentials_apply(void *sock);
+
 /* Give an event its topic (len bytes, copied). Returns 0, -DOCKET_EPROTO or -DOCKET_ENOMEM. */
 int msg_set_topic(docket_msg *m, const char *topic, size_t len);
 
@@ -99,11 +105,19 @@ enum wire_link {
 	WIRE_LINK_DOWN,    /* the last attempt failed: refused, or no socket file */
 };
 
+/* How the last CURVE handshake ended. */
+enum wire_refusal {
+	WIRE_ACCEPTED,         /* let in, or no handshake failed yet */
+	WIRE_KEY_REFUSED,      /* docketd's ZAP handler refused the key */
+	WIRE_HANDSHAKE_FAILED, /* the handshake broke: a wrong server key, or not CURVE */
+};
+
 /* A socket's monitor, read while waiting on it (wire.c says why). */
 struct wire_watch {
 	void *pair; /* receives the monitor's events; NULL when not watching */
 	enum wire_link link;
 	bool dropped; /* a connection was lost since the caller last cleared this */
+	enum wire_refusal refused; /* the last handshake's outcome, while not accepted since */
 };
 
 /*
@@ -121,14 +135,17 @@ int wire_watch_read(struct wire_watch *w);
 /*
  * Wait until sock has events (ZMQ_POLLIN or ZMQ_POLLOUT), reading w (may be
  * NULL) meanwhile. Returns 0, -DOCKET_EUNREACHABLE as soon as the link is
- * down (or, with until_drop, as soon as w->dropped is set), -DOCKET_ETIMEDOUT
+ * down or docketd refused the key (w->refused) (or, with until_drop, as soon as w->dropped is set), -DOCKET_ETIMEDOUT
  * at deadline, -DOCKET_EINTR or -DOCKET_ESYS. Events already waiting on sock
  * count first.
  */
 int wire_wait(void *sock, short events, struct wire_watch *w, bool until_drop, int64_t deadline);
 
-/* Why a down link to endpoint is down: "no such socket file" or "connection refused". */
-const char *wire_down_reason(const char *endpoint);
+/*
+ * Why a down link to endpoint is down: "no such socket file", "connection
+ * refused", or that docketd refused the key (w, which may be NULL, says).
+ */
+const char *wire_down_reason(const char *endpoint, const struct wire_watch *w);
 
 /*
  * Attempts while docketd is away (the stream's and the cursor's): the first

@@ -65,7 +65,7 @@ int sub_open(docket_sub **out, const char *endpoint, const char *const *prefixes
 {
 	int rc;
 	docket_sub *s = NULL;
-	struct wire_watch w = {NULL, WIRE_LINK_UNKNOWN, false};
+	struct wire_watch w = {NULL, WIRE_LINK_UNKNOWN, false, WIRE_ACCEPTED};
 
 	if (!out)
 		return -DOCKET_EINVAL;

@@ -86,6 +86,12 @@ int wire_socket(void **ctx, void **sock, int type)
 
 int wire_connect(void *sock, const char *endpoint)
 {
+	/* docketd serves tcp with CURVE only (PROTOCOL.md 2.1). */
+	if (strncmp(endpoint, "tcp://", 6) == 0) {
+		int rc = credentials_apply(sock);
+		if (rc < 0)
+			return rc;
+	}
 	if (zmq_connect(sock, endpoint) == 0)
 		return 0;
 	return errno == EINVAL || errno == EPROTONOSUPPORT || errno == ENOCOMPATPROTO
@@ -118,7 +124,8 @@ void wire_destroy(void **ctx, void **sock)
 #define WATCH_ENDPOINT "inproc://docket.watch"
 #define WATCH_EVENTS                                                                               \
 	(ZMQ_EVENT_CONNECTED | ZMQ_EVENT_CONNECT_DELAYED | ZMQ_EVENT_CLOSED |                      \
-	 ZMQ_EVENT_DISCONNECTED)
+	 ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |  \
+	 ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL | ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)
 /*
  * libzmq's monitor blocks its I/O thread when its queue is full (about
  * 2,000 events, minutes of a docketd that is away and a client that is
@@ -134,6 +141,7 @@ int wire_watch_start(struct wire_watch *w, void *ctx, void *sock)
 	w->pair = NULL;
 	w->link = WIRE_LINK_UNKNOWN;
 	w->dropped = false;
+	w->refused = WIRE_ACCEPTED;
 	/* Each socket has a context of its own, so one inproc name serves every watch. */
 	if (zmq_socket_monitor(sock, WATCH_ENDPOINT, WATCH_EVENTS) < 0)
 		return -DOCKET_ESYS;
@@ -165,6 +173,23 @@ int wire_watch_read(struct wire_watch *w)
 		count++;
 		if (nf > 0 && zmq_msg_size(&f[0]) >= sizeof event) {
 			memcpy(&event, zmq_msg_data(&f[0]), sizeof event);
+			/*
+			 * A refused key, or a handshake that fails (a wrong server key),
+			 * fails again at each retry: no need to wait for it.
+			 */
+			if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+				w->refused = WIRE_ACCEPTED;
+			else if (event == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
+				w->refused = WIRE_KEY_REFUSED;
+			else if (event & (ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+			                  ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL))
+				w->refused = WIRE_HANDSHAKE_FAILED;
+			if (event & (ZMQ_EVENT_HANDSHAKE_SUCCEEDED | ZMQ_EVENT_HANDSHAKE_FAILED_AUTH |
+			             ZMQ_EVENT_HANDSHAKE_FAILED_PROTOCOL |
+			             ZMQ_EVENT_HANDSHAKE_FAILED_NO_DETAIL)) {
+				wire_close(f, nf);
+				continue;
+			}
 			if (event == ZMQ_EVENT_CONNECTED)
 				w->link = WIRE_LINK_UP;
 			else if (event == ZMQ_EVENT_CLOSED)
@@ -208,7 +233,7 @@ int wire_wait(void *sock, short events, struct wire_watch *w, bool until_drop, i
 		int rc = wire_watch_read(w);
 		if (rc < 0)
 			return rc;
-		bool down = w->link == WIRE_LINK_DOWN || (until_drop && w->dropped);
+		bool down = w->link == WIRE_LINK_DOWN || w->refused || (until_drop && w->dropped);
 		zmq_pollitem_t items[2] = {{.socket = sock, .events = events},
 		                           {.socket = w->pair, .events = ZMQ_POLLIN}};
 		int n = zmq_poll(items, 2, down ? 0 : wire_remaining(deadline));
@@ -223,9 +248,13 @@ int wire_wait(void *sock, short events, struct wire_watch *w, bool until_drop, i
 	}
 }
 
-const char *wire_down_reason(const char *endpoint)
+const char *wire_down_reason(const char *endpoint, const struct wire_watch *w)
 {
 	struct stat st;
+	if (w && w->refused == WIRE_KEY_REFUSED)
+		return "docketd refused this client's key";
+	if (w && w->refused == WIRE_HANDSHAKE_FAILED)
+		return "CURVE handshake failed: wrong server key?";
 	/* An ipc endpoint names a file; "@" names an abstract socket, which has none. */
 	if (strncmp(endpoint, "ipc://", 6) == 0 && endpoint[6] != '@' &&
 	    stat(endpoint + 6, &st) < 0 && errno == ENOENT)

@@ -4,12 +4,13 @@
 
 #include "batch.h"
 #include "docket/error.h"
+#include "log.h"
 #include "pack.h"
 #include "proto.h"
+#include "roles.h"
 #include "wallclock.h"
 
-int batch_init(struct batch *b, size_t max, struct store *store, const struct principal *who,
-	       const struct office *office)
+int batch_init(struct batch *b, size_t max, struct store *store, const struct office *office)
 {
 	memset(b, 0, sizeof *b);
 	b->e = calloc(max, sizeof *b->e);
@@ -18,7 +19,6 @@ int batch_init(struct batch *b, size_t max, struct store *store, const struct pr
 	b->max = max;
 	b->max_request = PROTO_MAX_REQUEST;
 	b->store = store;
-	b->who = who;
 	b->office = office;
 	msgpack_sbuffer_init(&b->replies);
 	outbox_init(&b->outbox);
@@ -111,7 +111,7 @@ static int replay(struct batch *b, struct batch_entry *e, struct cmd *c, struct 
 	const struct request *req = c->req;
 	struct str stored, result;
 	int64_t pairs;
-	int found = store_idem_get(b->store, b->who->name, req->s[F_IDEM], &b->arena, &stored,
+	int found = store_idem_get(b->store, c->who->name, req->s[F_IDEM], &b->arena, &stored,
 				   &result, &pairs);
 	if (found <= 0)
 		return found < 0 ? cmd_fail(c, found, "cannot read the idempotency keys: %s",
@@ -137,7 +137,7 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		.store = b->store,
 		.arena = &b->arena,
 		.req = &req,
-		.who = b->who,
+		.who = e->who,
 		.office = b->office,
 		.buf = &b->replies,
 		.outbox = &b->outbox,
@@ -161,6 +161,22 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		return;
 	}
 	int rc = request_decode(&req, zmq_msg_data(&e->payload), len, c.err, sizeof c.err);
+	/*
+	 * Before any handler, and before saying what is wrong with a request
+	 * the principal may not make at all: a key revoked since it connected,
+	 * and a command its roles do not allow (roles.c), go no further.
+	 */
+	if (!e->who) {
+		reply_error(b, e, req.id, -DOCKET_EFORBIDDEN, "this client's key has been revoked");
+		return;
+	}
+	if (req.op >= 0 && !(e->who->roles & roles_allowed(req.op))) {
+		cmd_fail(&c, -DOCKET_EFORBIDDEN, "'%s' needs the %s role, which '%.*s' does not hold",
+			 proto_op_name(req.op), proto_role_name((int)roles_allowed(req.op)),
+			 (int)e->who->name.len, e->who->name.ptr);
+		reply_error(b, e, req.id, -DOCKET_EFORBIDDEN, c.err);
+		return;
+	}
 	if (rc < 0) {
 		reply_error(b, e, req.id, rc, c.err);
 		return;
@@ -199,7 +215,7 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		return;
 	}
 	if (rc == 0 && body.ptr) {
-		rc = store_idem_put(b->store, b->who->name, req.s[F_IDEM], body,
+		rc = store_idem_put(b->store, c.who->name, req.s[F_IDEM], body,
 				    b->replies.data + result, b->replies.size - result, c.pairs);
 		if (rc < 0)
 			cmd_fail(&c, rc, "cannot store the idempotency key: %s",
@@ -219,11 +235,17 @@ static void run_one(struct batch *b, struct batch_entry *e)
 	pack_close(&b->replies, at, 3 + c.pairs);
 	e->reply_len = b->replies.size - e->reply_off;
 	b->replanned |= c.replanned;
+	b->rekeyed |= c.rekeyed;
 }
 
-/* Nothing in the batch reached the disk: every request gets storage. */
+/*
+ * Nothing in the batch reached the disk: every request gets storage, and
+ * the operator a line, since a full disk shows nowhere else.
+ */
 static int fail_all(struct batch *b, const char *why)
 {
+	log_msg(LOG_ERR, "%zu requests refused with storage, none of them recorded: %s", b->n,
+		why);
 	store_rollback(b->store);
 	outbox_clear(&b->outbox);
 	b->replies.size = 0;
@@ -245,7 +267,7 @@ int batch_run(struct batch *b)
 {
 	char why[256];
 	b->replies.size = 0;
-	b->replanned = 0;
+	b->replanned = b->rekeyed = 0;
 	outbox_clear(&b->outbox);
 	arena_reset(&b->arena);
 	if (store_begin(b->store) < 0) {

@@ -16,6 +16,7 @@ struct batch_entry {
 	zmq_msg_t payload;
 	int delimiter;       /* an empty frame came between them (REQ clients) */
 	int malformed;       /* wrong frame count or a non-empty delimiter */
+	const struct principal *who; /* whose key sent it; NULL for a key revoked since */
 	size_t reply_off, reply_len;
 };
 
@@ -27,14 +28,13 @@ struct batch {
 	struct outbox outbox;     /* every event of the batch */
 	struct arena arena;
 	struct store *store;
-	const struct principal *who;
 	const struct office *office;
 	int replanned; /* a command of the batch changed the reminders */
+	int rekeyed;   /* a command of the batch changed the clients' keys */
 };
 
 /* Allocate room for max requests. Returns 0 or -DOCKET_ENOMEM. */
-int batch_init(struct batch *b, size_t max, struct store *store, const struct principal *who,
-	       const struct office *office);
+int batch_init(struct batch *b, size_t max, struct store *store, const struct office *office);
 void batch_free(struct batch *b);
 
 /*

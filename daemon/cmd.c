@@ -229,6 +229,11 @@ int cmd_apply(struct cmd *c)
 	case OP_CURSORS:
 	case OP_PARKED:
 		return handle_cursor(c);
+	case OP_KEY_ADD:
+	case OP_KEY_ROLES:
+	case OP_KEY_REVOKE:
+	case OP_KEYS:
+		return handle_keys(c);
 	default:
 		return handle_query(c);
 	}

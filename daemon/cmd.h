@@ -29,6 +29,7 @@ struct cmd {
 	struct pack_pair set[4];      /* business dates the command set without being given them */
 	size_t nset;
 	int replanned;                /* the command changed the reminders */
+	int rekeyed;                  /* the command changed the clients' keys */
 	int discard;                  /* a dry run: answer, then undo every change */
 	msgpack_sbuffer *buf;         /* the reply being written */
 	msgpack_packer *out;          /* packs into buf */
@@ -126,6 +127,7 @@ int handle_report(struct cmd *c);   /* render */
 int handle_events(struct cmd *c);
 int handle_cursor(struct cmd *c);   /* cursor_add, _delete, _retry, _skip, _rewind, cursors, parked */
 int handle_fetch(struct cmd *c);    /* fetch, ack, nak, park */
+int handle_keys(struct cmd *c);     /* key_add, key_roles, key_revoke, keys */
 
 /* The cursor the request names, copied into the arena; refuses with not_found. */
 int cmd_cursor(struct cmd *c, struct cursor *cur);

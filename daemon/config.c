@@ -8,6 +8,7 @@
 #include "config.h"
 #include "docket/docket.h"
 #include "proto.h"
+#include "store.h"
 #include "tz.h"
 
 void config_defaults(struct config *c)
@@ -23,6 +24,8 @@ void config_defaults(struct config *c)
 	c->event_queue_kib = 32 * 1024;
 	c->event_inline_max = 16 * 1024;
 	c->heartbeat_ms = 1000;
+	c->checkpoint_interval = 300;
+	c->start_check_ms = STORE_CHECK_MS;
 	snprintf(c->timezone, sizeof c->timezone, "Europe/London");
 	c->response_period = 28;
 	c->remind[REMIND_MEETING] = (struct remind_days){3, {21, 7, 1}};
@@ -216,6 +219,14 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 			rc = set_uint(&c->event_inline_max, value, 512, 4 * 1024 * 1024, why, sizeof why);
 		else if (strcmp(key, "heartbeat_ms") == 0)
 			rc = set_uint(&c->heartbeat_ms, value, 100, 60000, why, sizeof why);
+		else if (strcmp(key, "checkpoint_interval") == 0)
+			rc = set_uint(&c->checkpoint_interval, value, 0, 86400, why, sizeof why);
+		else if (strcmp(key, "start_check_ms") == 0)
+			rc = set_uint(&c->start_check_ms, value, 0, 3600000, why, sizeof why);
+		else if (strcmp(key, "server_key") == 0)
+			rc = set_text(c->server_key, sizeof c->server_key, value, why, sizeof why);
+		else if (strcmp(key, "ipc_group") == 0)
+			rc = set_text(c->ipc_group, sizeof c->ipc_group, value, why, sizeof why);
 		else
 			snprintf(why, sizeof why, "unknown key");
 	} else if (strcmp(section, "principal") == 0) {

@@ -20,13 +20,17 @@ struct config {
 	char state_dir[1024];
 	char listen[256];
 	char publish[256];
-	char principal[64];
-	unsigned roles;      /* ROLE_* bits of the default principal */
+	char server_key[1024]; /* docketd's CURVE key pair; "" for state_dir/server.key */
+	char ipc_group[64];  /* group given the ipc socket files; "" for docketd's own */
+	char principal[64];  /* who a client on an ipc endpoint is */
+	unsigned roles;      /* ROLE_* bits of that principal */
 	unsigned batch_max;  /* requests applied in one transaction at most */
 	int event_hwm;       /* events queued per subscriber before it loses some, at most */
 	unsigned event_queue_kib;  /* bytes queued per subscriber, at most, in KiB */
 	unsigned event_inline_max; /* larger events are published in head form */
 	unsigned heartbeat_ms;     /* interval of docket.heartbeat */
+	unsigned checkpoint_interval; /* seconds between docket.checkpoint messages; 0: none */
+	unsigned start_check_ms;   /* bound of the database's check at start; 0: none */
 	char timezone[64];   /* the office's IANA zone */
 	unsigned response_period;            /* days from recommended_on to response_due */
 	struct remind_days remind[REMIND_KINDS];

@@ -214,11 +214,9 @@ static int parked(struct cmd *c)
 	return 0;
 }
 
+/* Who may follow a cursor (reader) and who may move one (admin): roles.c. */
 int handle_cursor(struct cmd *c)
 {
-	int rc = cmd_need_role(c, ROLE_READER);
-	if (rc < 0)
-		return rc;
 	switch (c->req->op) {
 	case OP_CURSOR_ADD:
 		return add(c);

@@ -3,12 +3,12 @@
 #include <event2/event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
@@ -16,10 +16,13 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "keyring.h"
+#include "ledger.h"
 #include "docket/docket.h"
 #include "log.h"
 #include "office.h"
 #include "server.h"
+#include "state.h"
 #include "store.h"
 
 struct daemon {
@@ -28,12 +31,14 @@ struct daemon {
 	/* Command-line settings, re-applied over the file on every reload. */
 	const char *override[8][2];
 	int noverride;
-	struct principal who;
+	struct principal who; /* of clients on ipc endpoints, and of the first key */
+	struct keyring keys;
 	struct office office;
 	struct event_base *base;
 	struct server server;
 	struct store *store;
-	int lock_fd;
+	struct ledger *ledger; /* the watermark and checkpoints beside the database */
+	struct state state;
 };
 
 static void usage(FILE *f)
@@ -98,7 +103,8 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	    strcmp(c.publish, d->config.publish) || c.batch_max != d->config.batch_max ||
 	    c.event_hwm != d->config.event_hwm || c.event_queue_kib != d->config.event_queue_kib ||
 	    c.event_inline_max != d->config.event_inline_max ||
-	    c.heartbeat_ms != d->config.heartbeat_ms)
+	    c.heartbeat_ms != d->config.heartbeat_ms ||
+	    c.checkpoint_interval != d->config.checkpoint_interval)
 		log_msg(LOG_WARNING, "[docketd] settings take effect at the next start");
 	memcpy(d->config.principal, c.principal, sizeof c.principal);
 	d->config.roles = c.roles;
@@ -122,30 +128,82 @@ static void on_stop(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(d->base);
 }
 
-/* Create the state directory if needed and hold its lock. Returns a sysexits code. */
+/*
+ * Hold the state directory, with no more than its owner's group let in,
+ * and open the database in it once it passes its checks (docketd(8), EXIT
+ * STATUS). Returns a sysexits code.
+ */
 static int open_state(struct daemon *d)
 {
 	const char *dir = d->config.state_dir;
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST) {
-		log_msg(LOG_ERR, "cannot create the state directory %s: %s", dir, strerror(errno));
-		return EX_CANTCREAT;
-	}
-	char path[1200];
-	snprintf(path, sizeof path, "%s/docketd.lock", dir);
-	d->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0640);
-	if (d->lock_fd < 0) {
-		log_msg(LOG_ERR, "cannot use the state directory %s: %s", dir, strerror(errno));
-		return EX_CANTCREAT;
-	}
-	if (flock(d->lock_fd, LOCK_EX | LOCK_NB) < 0) {
-		log_msg(LOG_ERR, "the state directory %s is in use by another docketd", dir);
-		return EX_TEMPFAIL;
+	char path[1200], err[2048];
+	int rc = state_open(&d->state, dir, err, sizeof err);
+	if (rc < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return rc == -DOCKET_ECONFLICT    ? EX_TEMPFAIL
+		       : rc == -DOCKET_EFORBIDDEN ? EX_NOPERM
+						  : EX_CANTCREAT;
 	}
 	snprintf(path, sizeof path, "%s/docket.db", dir);
-	char err[512];
-	if (store_open(&d->store, path, d->office.tz, err, sizeof err) < 0) {
+	rc = store_open(&d->store, path, d->office.tz, d->config.start_check_ms, err, sizeof err);
+	if (rc < 0) {
 		log_msg(LOG_ERR, "cannot open the database: %s", err);
-		return access(path, W_OK) == 0 || errno == ENOENT ? EX_DATAERR : EX_CANTCREAT;
+		return rc == -DOCKET_ESYS ? EX_CANTCREAT : EX_DATAERR;
+	}
+	return EX_OK;
+}
+
+/* A log that does not verify, or that is behind its watermark: past sysexits' codes. */
+#define EXIT_TAMPERED 79
+
+/*
+ * Before anything is written: the log checked against its chain and the
+ * watermark, which is kept from then on. Returns a sysexits code, or
+ * EXIT_TAMPERED when docketd must not write to the log.
+ */
+static int open_ledger(struct daemon *d)
+{
+	char err[1400];
+	struct ledger_options o = {
+		.state_dir = d->config.state_dir,
+		.check_ms = d->config.start_check_ms,
+		.checkpoint_interval = d->config.checkpoint_interval,
+	};
+	int rc = ledger_open(&d->ledger, d->store, &o, err, sizeof err);
+	if (rc < 0)
+		log_msg(LOG_ERR, "%s", err);
+	return rc == 0				 ? EX_OK
+	       : rc == -DOCKET_EPRECONDITION ? EXIT_TAMPERED
+	       : rc == -DOCKET_ESTORAGE	 ? EX_DATAERR
+					 : EX_CANTCREAT;
+}
+
+/*
+ * docketd's key pair, made on first start, and the clients' keys; with
+ * none yet, a first one for the configured principal in state_dir/admin.key.
+ * Returns a sysexits code.
+ */
+static int open_keys(struct daemon *d)
+{
+	char path[1200], err[1400];
+	const char *dir = d->config.state_dir;
+	if (d->config.server_key[0])
+		snprintf(path, sizeof path, "%s", d->config.server_key);
+	else
+		snprintf(path, sizeof path, "%s/server.key", dir);
+	if (keyring_open(&d->keys, path, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_CONFIG;
+	}
+	log_msg(LOG_INFO, "server public key %s", d->keys.server.public_key);
+	if (keyring_load(&d->keys, d->store) < 0) {
+		log_msg(LOG_ERR, "cannot read the clients' keys: %s", store_errmsg(d->store));
+		return EX_DATAERR;
+	}
+	snprintf(path, sizeof path, "%s/admin.key", dir);
+	if (keyring_bootstrap(&d->keys, d->store, path, &d->who, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		return EX_CANTCREAT;
 	}
 	return EX_OK;
 }
@@ -198,7 +256,7 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
-	struct daemon d = {.lock_fd = -1};
+	struct daemon d = {.state = {.dir_fd = -1, .lock_fd = -1}};
 	struct event *sigs[3] = {NULL, NULL, NULL};
 	int code = parse_args(&d, argc, argv);
 	if (code != EX_OK)
@@ -220,10 +278,16 @@ int main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	/* A write past RLIMIT_FSIZE fails the batch with storage, as a full disk does. */
+	signal(SIGXFSZ, SIG_IGN);
 	/* The database holds restricted records: nothing docketd creates is world-readable. */
 	umask(027);
 
 	if ((code = open_state(&d)) != EX_OK)
+		goto out;
+	if ((code = open_ledger(&d)) != EX_OK)
+		goto out;
+	if ((code = open_keys(&d)) != EX_OK)
 		goto out;
 	code = EX_OSERR;
 	if (!(d.base = event_base_new())) {
@@ -237,11 +301,25 @@ int main(int argc, char **argv)
 		.event_hwm = config_event_queue(&d.config),
 		.event_inline_max = d.config.event_inline_max,
 		.heartbeat_ms = d.config.heartbeat_ms,
+		.ledger = d.ledger,
+		.ipc_group = (gid_t)-1,
 	};
-	int rc = server_open(&d.server, d.base, &so, d.store, &d.who, &d.office, err, sizeof err);
+	if (d.config.ipc_group[0]) {
+		struct group *g = getgrnam(d.config.ipc_group);
+		if (!g) {
+			log_msg(LOG_ERR, "ipc_group: no group '%s'", d.config.ipc_group);
+			code = EX_CONFIG;
+			goto out;
+		}
+		so.ipc_group = g->gr_gid;
+	}
+	int rc = server_open(&d.server, d.base, &so, d.store, &d.keys, &d.who, &d.office, err,
+			     sizeof err);
 	if (rc < 0) {
 		log_msg(LOG_ERR, "%s", err);
-		code = rc == -DOCKET_EUNREACHABLE ? EX_UNAVAILABLE : EX_OSERR;
+		code = rc == -DOCKET_EUNREACHABLE ? EX_UNAVAILABLE
+		       : rc == -DOCKET_ECONFIG    ? EX_CONFIG
+						  : EX_OSERR;
 		goto out;
 	}
 	/* Reminders due while docketd was down fire now, or are recorded missed. */
@@ -259,10 +337,13 @@ int main(int argc, char **argv)
 			goto out;
 		}
 
-	log_msg(LOG_INFO, "ready: commands on %s, events on %s, state in %s", d.config.listen,
-		d.config.publish, d.config.state_dir);
-	sd_notifyf(0, "READY=1\nSTATUS=commands on %s, events on %s\nMAINPID=%lu",
-		   d.config.listen, d.config.publish, (unsigned long)getpid());
+	/* The endpoints as bound: a port 0 or an interface name resolved. */
+	char cmd_at[256], ev_at[256];
+	server_endpoints(&d.server, cmd_at, sizeof cmd_at, ev_at, sizeof ev_at);
+	log_msg(LOG_INFO, "ready: commands on %s, events on %s, state in %s", cmd_at, ev_at,
+		d.config.state_dir);
+	sd_notifyf(0, "READY=1\nSTATUS=commands on %s, events on %s\nMAINPID=%lu", cmd_at,
+		   ev_at, (unsigned long)getpid());
 	if (event_base_dispatch(d.base) < 0) {
 		log_msg(LOG_ERR, "the event loop failed");
 		goto out;
@@ -275,11 +356,12 @@ out:
 		if (sigs[i])
 			event_free(sigs[i]);
 	server_close(&d.server);
+	keyring_close(&d.keys);
+	ledger_close(&d.ledger);
 	store_close(&d.store);
 	office_close(&d.office);
 	if (d.base)
 		event_base_free(d.base);
-	if (d.lock_fd >= 0)
-		close(d.lock_fd);
+	state_close(&d.state);
 	return code;
 }

@@ -95,6 +95,9 @@ static const struct {
 	[F_MAX_DELIVERIES] = {"max_deliveries", K_INT, NULL},
 	[F_DELAY] = {"delay", K_INT, NULL},
 	[F_RETURNED] = {"returned", K_BOOL, NULL},
+	[F_KEY] = {"key", K_LINE, NULL},
+	[F_PRINCIPAL] = {"principal", K_LINE, NULL},
+	[F_ROLES] = {"roles", K_ARRAY, NULL},
 };
 
 #define TEXT_FIELDS                                                                          \
@@ -181,6 +184,11 @@ static const struct {
 	[OP_CURSOR_REWIND] = {BIT(F_CURSOR) | BIT(F_AFTER_SEQ) | BIT(F_SINCE), BIT(F_CURSOR)},
 	[OP_CURSORS] = {0, 0},
 	[OP_PARKED] = {BIT(F_CURSOR) | BIT(F_LIMIT), BIT(F_CURSOR)},
+	[OP_KEY_ADD] = {BIT(F_KEY) | BIT(F_PRINCIPAL) | BIT(F_ROLES),
+			BIT(F_KEY) | BIT(F_PRINCIPAL) | BIT(F_ROLES)},
+	[OP_KEY_ROLES] = {BIT(F_KEY) | BIT(F_ROLES), BIT(F_KEY) | BIT(F_ROLES)},
+	[OP_KEY_REVOKE] = {BIT(F_KEY), BIT(F_KEY)},
+	[OP_KEYS] = {0, 0},
 };
 
 const char *request_field_name(int f)

@@ -83,6 +83,9 @@ enum field {
 	F_MAX_DELIVERIES,
 	F_DELAY,
 	F_RETURNED,
+	F_KEY,
+	F_PRINCIPAL,
+	F_ROLES,
 	F_COUNT
 };
 

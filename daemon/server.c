@@ -2,12 +2,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 #include <zmq.h>
 
 #include "codec.h"
+#include "endpoint.h"
 #include "docket/error.h"
 #include "pack.h"
 #include "log.h"
@@ -69,6 +68,20 @@ static int receive(void *router, struct batch_entry *e)
 	}
 	e->malformed |= frames < 2;
 	return 0;
+}
+
+/*
+ * Whose message e is: the key ZAP accepted its sender with, looked up
+ * again now, so that a key revoked or changed since takes effect at its
+ * next message; or the local principal on an ipc endpoint.
+ */
+static void identify(struct server *s, struct batch_entry *e)
+{
+	const char *user = zmq_msg_gets(&e->payload, "User-Id");
+	if (user && strcmp(user, ZAP_LOCAL_USER) == 0)
+		e->who = s->local;
+	else
+		e->who = user ? keyring_find(s->keys, user, strlen(user)) : NULL;
 }
 
 /*
@@ -245,6 +258,7 @@ static void remind(struct server *s)
 		return;
 	}
 	if (settled) {
+		ledger_committed(s->ledger);
 		publish(s, &s->reminders);
 		zmq_watch_check(s->xpub_watch);
 		log_msg(LOG_INFO, "settled %d reminders", settled);
@@ -268,10 +282,12 @@ static void on_commands(void *router, void *arg)
 	if (wallclock_seconds() >= s->next_due)
 		remind(s);
 	while (b->n < b->max && receive(router, &b->e[b->n]) == 0)
-		b->n++;
+		identify(s, &b->e[b->n++]);
 	if (b->n == 0)
 		return;
 	int committed = batch_run(b) == 0;
+	if (committed)
+		ledger_committed(s->ledger);
 	/* Events first: a client that has its reply finds the event already sent. */
 	publish(s, &b->outbox);
 	reply(s);
@@ -279,6 +295,8 @@ static void on_commands(void *router, void *arg)
 	s->batches++;
 	if (committed && b->replanned)
 		rearm(s, wallclock_seconds());
+	if (committed && b->rekeyed && keyring_load(s->keys, s->store) < 0)
+		log_msg(LOG_ERR, "cannot read the keys again: %s", store_errmsg(s->store));
 	batch_clear(b);
 	zmq_watch_check(s->xpub_watch);
 }
@@ -361,59 +379,25 @@ static int set(void *sock, int opt, const void *val, size_t len)
 	return zmq_setsockopt(sock, opt, val, len);
 }
 
-/*
- * libzmq binds an ipc endpoint by unlinking whatever socket file is there,
- * so a second docketd would silently take over a running one's endpoint.
- * A socket file that accepts a connection is in use.
- */
-static int ipc_in_use(const char *endpoint)
-{
-	const char *path = endpoint + strlen("ipc://");
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	if (strncmp(endpoint, "ipc://", 6) != 0 || path[0] == '@' ||
-	    strlen(path) >= sizeof sa.sun_path)
-		return 0;
-	memcpy(sa.sun_path, path, strlen(path) + 1);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return 0;
-	int used = connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0;
-	close(fd);
-	return used;
-}
-
-static int bind_socket(void *sock, const char *endpoint, const char *what, char *err, size_t errlen)
-{
-	if (ipc_in_use(endpoint)) {
-		snprintf(err, errlen, "cannot bind the %s endpoint %s: %s", what, endpoint,
-			 strerror(EADDRINUSE));
-		errno = EADDRINUSE;
-		return -DOCKET_EUNREACHABLE;
-	}
-	if (zmq_bind(sock, endpoint) == 0)
-		return 0;
-	int e = zmq_errno();
-	snprintf(err, errlen, "cannot bind the %s endpoint %s: %s", what, endpoint, zmq_strerror(e));
-	errno = e;
-	return -DOCKET_EUNREACHABLE;
-}
-
 int server_open(struct server *s, struct event_base *base, const struct server_options *o,
-		struct store *store, const struct principal *who, const struct office *office,
-		char *err, size_t errlen)
+		struct store *store, struct keyring *keys, const struct principal *local,
+		const struct office *office, char *err, size_t errlen)
 {
 	memset(s, 0, sizeof *s);
 	int rc = -DOCKET_ESYS;
 	int64_t maxmsg = PROTO_MAX_FRAME;
 	int linger = 0, one = 1;
 	s->store = store;
+	s->keys = keys;
+	s->local = local;
 	s->office = office;
 	s->next_due = INT64_MAX;
 	s->inline_max = o->event_inline_max;
 	s->heartbeat_ms = o->heartbeat_ms;
+	s->ledger = o->ledger;
 	outbox_init(&s->reminders);
 	msgpack_sbuffer_init(&s->scratch);
-	if (batch_init(&s->batch, o->batch_max, store, who, office) < 0) {
+	if (batch_init(&s->batch, o->batch_max, store, office) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -DOCKET_ENOMEM;
 	}
@@ -431,8 +415,18 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 		snprintf(err, errlen, "cannot set socket options: %s", zmq_strerror(zmq_errno()));
 		goto fail;
 	}
-	if ((rc = bind_socket(s->router, o->listen, "command", err, errlen)) < 0 ||
-	    (rc = bind_socket(s->xpub, o->publish, "event", err, errlen)) < 0)
+	/* The handler first: libzmq lets every CURVE client in while none answers. */
+	if ((rc = zap_open(&s->zap, s->zctx, base, keys, err, errlen)) < 0)
+		goto fail;
+	if ((rc = endpoint_bind(s->router, o->listen, ZAP_COMMANDS, &keys->server, o->ipc_group,
+				"command", err, errlen)) < 0 ||
+	    (rc = endpoint_bind(s->xpub, o->publish, ZAP_EVENTS, &keys->server, o->ipc_group,
+				"event", err, errlen)) < 0)
+		goto fail;
+	if ((rc = endpoint_selftest(s->zctx, s->router, ZMQ_ROUTER, &keys->server, &s->zap,
+				    "command", err, errlen)) < 0 ||
+	    (rc = endpoint_selftest(s->zctx, s->xpub, ZMQ_XPUB, &keys->server, &s->zap, "event",
+				    err, errlen)) < 0)
 		goto fail;
 	if ((rc = zmq_watch_new(&s->router_watch, base, s->router, on_commands, s)) < 0 ||
 	    (rc = zmq_watch_new(&s->xpub_watch, base, s->xpub, on_subscriptions, s)) < 0) {
@@ -451,6 +445,10 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 		rc = -DOCKET_ENOMEM;
 		goto fail;
 	}
+	if ((rc = ledger_attach(s->ledger, base, s->xpub, s->xpub_watch)) < 0) {
+		snprintf(err, errlen, "cannot make the checkpoint timer");
+		goto fail;
+	}
 	return 0;
 fail:;
 	int saved = errno;
@@ -459,8 +457,16 @@ fail:;
 	return rc;
 }
 
+void server_endpoints(struct server *s, char *cmd, size_t cmdlen, char *ev, size_t evlen)
+{
+	cmd[0] = ev[0] = '\0';
+	zmq_getsockopt(s->router, ZMQ_LAST_ENDPOINT, cmd, &cmdlen);
+	zmq_getsockopt(s->xpub, ZMQ_LAST_ENDPOINT, ev, &evlen);
+}
+
 void server_close(struct server *s)
 {
+	ledger_detach(s->ledger);
 	alarm_destroy(&s->alarm);
 	if (s->heartbeat)
 		event_free(s->heartbeat);
@@ -472,6 +478,7 @@ void server_close(struct server *s)
 	arena_free(&s->arena);
 	zmq_watch_destroy(&s->router_watch);
 	zmq_watch_destroy(&s->xpub_watch);
+	zap_close(&s->zap);
 	int linger = CLOSE_LINGER_MS;
 	if (s->router) {
 		zmq_setsockopt(s->router, ZMQ_LINGER, &linger, sizeof linger);

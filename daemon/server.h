@@ -3,12 +3,16 @@
 #define DOCKET_SERVER_H
 
 #include <event2/event.h>
+#include <sys/types.h>
 
 #include "alarm.h"
 #include "batch.h"
 #include "cmd.h"
+#include "keyring.h"
+#include "ledger.h"
 #include "office.h"
 #include "store.h"
+#include "zap.h"
 #include "zmq_watch.h"
 
 struct server {
@@ -19,6 +23,9 @@ struct server {
 	struct zmq_watch *xpub_watch;
 	struct batch batch;
 	struct store *store;
+	struct keyring *keys;       /* the clients' keys, read again when a batch changes them */
+	const struct principal *local; /* who a client on an ipc endpoint is */
+	struct zap zap;
 	const struct office *office;
 	struct alarm *alarm;
 	int64_t next_due;          /* the earliest pending reminder, INT64_MAX when none */
@@ -31,6 +38,7 @@ struct server {
 	struct event *after;       /* one more heartbeat soon after events went out */
 	unsigned batch_prefixes;   /* bit n: some subscriber holds the first n bytes of docket.batch */
 	msgpack_sbuffer scratch;   /* heartbeats and head forms, reused */
+	struct ledger *ledger;
 };
 
 struct server_options {
@@ -40,18 +48,22 @@ struct server_options {
 	int event_hwm;             /* events queued per subscriber */
 	size_t event_inline_max;   /* larger events are published in head form */
 	unsigned heartbeat_ms;
+	struct ledger *ledger;     /* told of each commit; publishes checkpoints. NULL: none */
+	gid_t ipc_group;           /* group of ipc socket files, (gid_t)-1 to leave it */
 };
 
 /*
- * Bind both endpoints, join base and arm the reminder timer. who and
- * office are read at every batch, so the caller may change them between
- * batches (on reload). Returns 0, or -DOCKET_EUNREACHABLE when an endpoint
- * cannot be bound (errno says why), -DOCKET_ESYS or -DOCKET_ENOMEM; err
- * says which.
+ * Start the ZAP handler, bind both endpoints (tcp with CURVE and keys'
+ * server pair, checked to refuse an unknown key), join base and arm the
+ * reminder timer. local and office are read at every batch, so the caller
+ * may change them between batches (on reload). Returns 0, or
+ * -DOCKET_EUNREACHABLE when an endpoint cannot be bound (errno says why),
+ * -DOCKET_ECONFIG (an endpoint docketd will not serve, or the self-test
+ * failed), -DOCKET_ESYS or -DOCKET_ENOMEM; err says which.
  */
 int server_open(struct server *s, struct event_base *base, const struct server_options *o,
-		struct store *store, const struct principal *who, const struct office *office,
-		char *err, size_t errlen);
+		struct store *store, struct keyring *keys, const struct principal *local,
+		const struct office *office, char *err, size_t errlen);
 
 /*
  * Re-plan every reminder in one transaction (at start, and after the
@@ -59,6 +71,9 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
  * or -DOCKET_ESTORAGE with err set.
  */
 int server_replan(struct server *s, char *err, size_t errlen);
+
+/* The command and event endpoints as bound (a port 0 resolved), into cmd and ev. */
+void server_endpoints(struct server *s, char *cmd, size_t cmdlen, char *ev, size_t evlen);
 
 /* Close the sockets, letting replies already queued leave first. */
 void server_close(struct server *s);

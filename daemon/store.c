@@ -198,6 +198,12 @@ static const char *const migrations[STORE_SCHEMA_VERSION] = {
 	"  revoked_at TEXT) WITHOUT ROWID;"
 	"CREATE TRIGGER keys_keep BEFORE DELETE ON keys"
 	"  BEGIN SELECT RAISE(ABORT, 'keys are revoked, never deleted'); END;",
+	/*
+	 * 6: the log's hash chain (PROTOCOL.md, "The log's hash chain"): each
+	 * event's hash and the hash of the event before it. chain_events gives
+	 * the events already there theirs.
+	 */
+	"ALTER TABLE events ADD COLUMN prev_hash BLOB; ALTER TABLE events ADD COLUMN hash BLOB;",
 };
 
 /* docket_ref_key(ref): the reading-order key of ref.h, for the migration to version 2. */
@@ -346,6 +352,75 @@ static int (*const before_migration[STORE_SCHEMA_VERSION])(sqlite3 *db, char *er
 	[1] = canonical_refs,
 };
 
+/*
+ * Chain the events a version 5 database holds, in seq order, as docketd
+ * would have had it hashed them when it appended them. The log is never
+ * changed otherwise: events_fixed is lifted for this only.
+ */
+static int chain_events(sqlite3 *db, char *err, size_t errlen)
+{
+	sqlite3_stmt *get = NULL, *put = NULL;
+	uint8_t prev[CHAIN_HASH_LEN] = {0}, hash[CHAIN_HASH_LEN];
+	int64_t seq = 0;
+	int rc = -DOCKET_ESTORAGE;
+	/* One row at a time: a statement never reads a table it is updating. */
+	if (sqlite3_exec(db, "DROP TRIGGER events_fixed", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db,
+			       "SELECT " CHAIN_ROW_COLUMNS " FROM events WHERE seq > ?1"
+			       " ORDER BY seq LIMIT 1",
+			       -1, &get, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(db, "UPDATE events SET prev_hash = ?1, hash = ?2 WHERE seq = ?3", -1,
+			       &put, NULL) != SQLITE_OK)
+		goto out;
+	for (;;) {
+		struct chain_row row;
+		const char *col, *why;
+		sqlite3_bind_int64(get, 1, seq);
+		int step = sqlite3_step(get);
+		if (step == SQLITE_DONE)
+			break;
+		if (step != SQLITE_ROW)
+			goto out;
+		if ((why = chain_row_read(get, &row, &col))) {
+			snprintf(err, errlen, "cannot chain the log: event %lld: its %s %s",
+				 (long long)row.seq, col, why);
+			sqlite3_reset(get);
+			rc = -DOCKET_ESTORAGE;
+			goto done;
+		}
+		chain_hash(prev, &row, hash);
+		seq = row.seq;
+		sqlite3_reset(get);
+		sqlite3_bind_blob(put, 1, prev, CHAIN_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_blob(put, 2, hash, CHAIN_HASH_LEN, SQLITE_STATIC);
+		sqlite3_bind_int64(put, 3, seq);
+		step = sqlite3_step(put);
+		sqlite3_reset(put);
+		if (step != SQLITE_DONE)
+			goto out;
+		memcpy(prev, hash, CHAIN_HASH_LEN);
+	}
+	if (sqlite3_exec(db,
+			 "CREATE TRIGGER events_fixed BEFORE UPDATE ON events"
+			 "  BEGIN SELECT RAISE(ABORT, 'events are never changed'); END;",
+			 NULL, NULL, NULL) != SQLITE_OK)
+		goto out;
+	rc = 0;
+	goto done;
+out:
+	fail(err, errlen, db, "cannot chain the log");
+done:
+	sqlite3_finalize(get);
+	sqlite3_finalize(put);
+	return rc;
+}
+
+/* Work a migration does in C after its SQL, by the version it starts from. */
+static int (*const after_migration[STORE_SCHEMA_VERSION])(sqlite3 *db, char *err,
+							    size_t errlen) = {
+	[5] = chain_events,
+};
+
 static int migrate(sqlite3 *db, char *err, size_t errlen)
 {
 	int64_t have;
@@ -372,14 +447,18 @@ static int migrate(sqlite3 *db, char *err, size_t errlen)
 			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
 			return -DOCKET_ESTORAGE;
 		}
+		if (after_migration[v] && after_migration[v](db, err, errlen) < 0) {
+			sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+			return -DOCKET_ESTORAGE;
+		}
 		if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
 			return fail(err, errlen, db, "cannot commit a migration");
 	}
 	return 0;
 }
 
-int store_open(struct store **out, const char *path, struct tz *zone, char *err,
-	       size_t errlen)
+int store_open(struct store **out, const char *path, struct tz *zone, unsigned check_ms,
+	       char *err, size_t errlen)
 {
 	*out = NULL;
 	struct store *s = calloc(1, sizeof *s);
@@ -390,15 +469,19 @@ int store_open(struct store **out, const char *path, struct tz *zone, char *err,
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
 	    SQLITE_OK) {
 		fail(err, errlen, s->db, path);
+		rc = store_check_refusal(s->db);
 		goto out;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
+	if ((rc = store_guard_config(s->db, err, errlen)) < 0 ||
+	    (rc = store_check_writable(s->db, path, err, errlen)) < 0)
+		goto out;
 	int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC;
 	if (sqlite3_create_function(s->db, "docket_ref_key", 1, flags, NULL, sql_ref_key, NULL,
 				    NULL) != SQLITE_OK ||
 	    sqlite3_create_function(s->db, "docket_local_date", 1, flags, (void *)zone,
 				    sql_local_date, NULL, NULL) != SQLITE_OK) {
-		fail(err, errlen, s->db, path);
+		rc = fail(err, errlen, s->db, path);
 		goto out;
 	}
 	/* busy_timeout guards against an operator's sqlite3 shell holding a lock. */
@@ -407,25 +490,36 @@ int store_open(struct store **out, const char *path, struct tz *zone, char *err,
 			 "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
 			 NULL, NULL, NULL) != SQLITE_OK) {
 		fail(err, errlen, s->db, path);
+		rc = store_check_refusal(s->db);
 		goto out;
 	}
-	if ((rc = migrate(s->db, err, errlen)) < 0)
+	/* Damage found before a migration writes into it, or a change is accepted. */
+	if ((rc = store_check_pages(s->db, check_ms, err, errlen)) < 0 ||
+	    (rc = migrate(s->db, err, errlen)) < 0)
 		goto out;
 	/* The functions served the migration only; zone need not outlive this call after all. */
 	sqlite3_create_function(s->db, "docket_ref_key", 1, flags, NULL, NULL, NULL, NULL);
 	sqlite3_create_function(s->db, "docket_local_date", 1, flags, NULL, NULL, NULL, NULL);
-	if ((rc = store_prepare_all(s, err, errlen)) < 0)
+	/* Every statement is prepared under the authoriser: one it refuses stops the start. */
+	if ((rc = store_guard_log(s->db, err, errlen)) < 0 ||
+	    (rc = store_prepare_all(s, err, errlen)) < 0)
 		goto out;
+	/* A log that cannot be read must not be numbered from 1 again. */
 	int64_t last = 0;
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(seq), 0) FROM events", -1, &st, NULL) !=
 	    SQLITE_OK) {
-		rc = fail(err, errlen, s->db, path);
+		rc = fail(err, errlen, s->db, "cannot read the log");
 		goto out;
 	}
-	if (sqlite3_step(st) == SQLITE_ROW)
+	int step = sqlite3_step(st);
+	if (step == SQLITE_ROW)
 		last = sqlite3_column_int64(st, 0);
+	else
+		rc = fail(err, errlen, s->db, "cannot read the log's last seq");
 	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		goto out;
 	s->next_seq = s->seq_at_begin = s->seq_at_savepoint = last + 1;
 	*out = s;
 	return 0;
@@ -533,8 +627,61 @@ struct str store_column_str(sqlite3_stmt *st, int i, struct arena *a)
 	return (struct str){p, len};
 }
 
+int store_event_hash(struct store *s, int64_t seq, uint8_t *hash)
+{
+	/* Hashes of events appended in this run come from memory: no read on the command path. */
+	if (seq == s->chain_seq && seq < s->next_seq) {
+		memcpy(hash, s->chain_hash, CHAIN_HASH_LEN);
+		return 0;
+	}
+	if (seq == 0) {
+		memset(hash, 0, CHAIN_HASH_LEN);
+		return 0;
+	}
+	sqlite3_stmt *q = s->stmt[S_EVENT_HASH];
+	sqlite3_bind_int64(q, 1, seq);
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		rc = sqlite3_column_bytes(q, 0) == CHAIN_HASH_LEN ? 0 : -DOCKET_EPROTO;
+	else
+		rc = rc == SQLITE_DONE ? -DOCKET_ENOTFOUND : -DOCKET_ESTORAGE;
+	if (rc == 0)
+		memcpy(hash, sqlite3_column_blob(q, 0), CHAIN_HASH_LEN);
+	store_reset(q);
+	return rc;
+}
+
+int store_chain_head(struct store *s, int64_t *seq, uint8_t *hash)
+{
+	*seq = s->next_seq - 1;
+	return store_event_hash(s, *seq, hash);
+}
+
+int store_chain_walk(struct store *s, int64_t budget_ms, struct chain_report *r)
+{
+	return chain_walk(s->db, budget_ms, r);
+}
+
 int store_append_event(struct store *s, const struct event *ev)
 {
+	uint8_t prev[CHAIN_HASH_LEN], hash[CHAIN_HASH_LEN];
+	/* The event before ev cannot be missing: a log that fails here is broken, not busy. */
+	if (store_event_hash(s, ev->seq - 1, prev) < 0)
+		return -DOCKET_ESTORAGE;
+	struct chain_row row = {
+		.seq = ev->seq,
+		.ts = {ev->ts, strlen(ev->ts)},
+		.type = {ev->type, strlen(ev->type)},
+		.actor = {ev->actor.ptr, ev->actor.len},
+		.ref = {ev->ref.ptr, ev->ref.len},
+		.has_meeting = ev->meeting != 0,
+		.meeting = ev->meeting,
+		.has_item = ev->item != 0,
+		.item = ev->item,
+		.body = ev->body,
+		.body_len = ev->body_len,
+	};
+	chain_hash(prev, &row, hash);
 	sqlite3_stmt *q = s->stmt[S_EVENT_INSERT];
 	sqlite3_bind_int64(q, 1, ev->seq);
 	sqlite3_bind_text(q, 2, ev->ts, -1, SQLITE_STATIC);
@@ -546,9 +693,14 @@ int store_append_event(struct store *s, const struct event *ev)
 	if (ev->item)
 		sqlite3_bind_int64(q, 7, ev->item);
 	sqlite3_bind_blob(q, 8, ev->body, (int)ev->body_len, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 9, prev, CHAIN_HASH_LEN, SQLITE_STATIC);
+	sqlite3_bind_blob(q, 10, hash, CHAIN_HASH_LEN, SQLITE_STATIC);
 	int rc = store_exec(s, S_EVENT_INSERT);
-	if (rc == 0)
+	if (rc == 0) {
 		s->next_seq = ev->seq + 1;
+		s->chain_seq = ev->seq;
+		memcpy(s->chain_hash, hash, CHAIN_HASH_LEN);
+	}
 	return rc;
 }
 

@@ -100,19 +100,28 @@ struct event {
 struct store;
 
 /* The schema version this build writes. */
-#define STORE_SCHEMA_VERSION 5
+#define STORE_SCHEMA_VERSION 6
 
 struct tz;
 
+/* How long the check of an existing database's pages at start may take, by default. */
+#define STORE_CHECK_MS 10000
+
 /*
  * Open or create the database at path: WAL, synchronous=FULL, migrations
- * applied (zone gives the office's dates of older records). Returns 0,
- * -DOCKET_ESTORAGE (cannot open, corrupt, or a schema newer than this
- * build) with a message in err. *out is owned by the caller: free with
- * store_close.
+ * applied (zone gives the office's dates of older records). Before it is
+ * migrated or used, the file is checked: it must be writable, and PRAGMA
+ * quick_check, given check_ms at most (0: skipped), must find nothing;
+ * after, the log's last seq must be readable. The connection is defensive
+ * and cannot change the log or the schema (store_int.h). Returns 0;
+ * -DOCKET_ESYS when the file cannot be opened or written (read-only,
+ * permissions, no room); -DOCKET_ESTORAGE when it cannot be used (not a
+ * database, damaged, its log unreadable, or a schema newer than this
+ * build). err holds SQLite's message. *out is owned by the caller: free
+ * with store_close.
  */
-int store_open(struct store **out, const char *path, struct tz *zone, char *err,
-	       size_t errlen);
+int store_open(struct store **out, const char *path, struct tz *zone, unsigned check_ms,
+	       char *err, size_t errlen);
 
 /* Close the database; NULL-safe; sets *s to NULL. */
 void store_close(struct store **s);
@@ -137,8 +146,27 @@ int store_in_transaction(const struct store *s);
 /* The seq the next appended event gets. */
 int64_t store_next_seq(const struct store *s);
 
-/* Append ev to the log; ev->seq must be store_next_seq. Returns 0 or -DOCKET_ESTORAGE. */
+/*
+ * Append ev to the log, chained to the event before it (its prev_hash and
+ * hash, chain.h); ev->seq must be store_next_seq. Returns 0 or
+ * -DOCKET_ESTORAGE.
+ */
 int store_append_event(struct store *s, const struct event *ev);
+
+struct chain_report;
+
+/*
+ * The hash of event seq (32 bytes; zeros for seq 0). Returns 0,
+ * -DOCKET_ENOTFOUND, -DOCKET_EPROTO when the stored hash is not 32 bytes,
+ * or -DOCKET_ESTORAGE.
+ */
+int store_event_hash(struct store *s, int64_t seq, uint8_t *hash);
+
+/* The log's last event (0 when empty) and its hash; between transactions, the committed head. */
+int store_chain_head(struct store *s, int64_t *seq, uint8_t *hash);
+
+/* Walk the log's chain for at most budget_ms (0: no limit); as chain_walk. */
+int store_chain_walk(struct store *s, int64_t budget_ms, struct chain_report *r);
 
 /*
  * Idempotency: look up (principal, key). Returns 1 when found with the

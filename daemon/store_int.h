@@ -4,6 +4,7 @@
 
 #include <sqlite3.h>
 
+#include "chain.h"
 #include "store.h"
 
 enum stmt {
@@ -14,6 +15,7 @@ enum stmt {
 	S_RELEASE,
 	S_ROLLBACK_TO,
 	S_EVENT_INSERT,
+	S_EVENT_HASH,
 	S_IDEM_GET,
 	S_IDEM_PUT,
 	S_DECISION_GET,
@@ -107,10 +109,40 @@ struct store {
 	int64_t next_seq;
 	int64_t seq_at_begin;
 	int64_t seq_at_savepoint;
+	/*
+	 * The hash of the last event appended, by its seq. A rollback leaves it
+	 * stale, but its seq then no longer precedes next_seq, so it is never
+	 * taken for the event before the next one (store_append_event).
+	 */
+	int64_t chain_seq;
+	uint8_t chain_hash[CHAIN_HASH_LEN];
 };
 
 /* SQL of each statement; decision statements are built from decision_col_names. */
 int store_prepare_all(struct store *s, char *err, size_t errlen);
+
+/*
+ * Checks at open (store_check.c), each 0 or a negative code with err set.
+ * refusal: the code of SQLite's last error on db, -DOCKET_ESYS when the
+ * file could not be opened or written (read-only, no permission, no room),
+ * else -DOCKET_ESTORAGE. writable: -DOCKET_ESYS when SQLite opened the
+ * file read-only. pages: PRAGMA quick_check, for budget_ms at most (0: not
+ * at all; cut short, it logs a warning and returns 0); -DOCKET_ESTORAGE
+ * with its first findings when the file is damaged.
+ */
+int store_check_refusal(sqlite3 *db);
+int store_check_writable(sqlite3 *db, const char *path, char *err, size_t errlen);
+int store_check_pages(sqlite3 *db, unsigned budget_ms, char *err, size_t errlen);
+
+/*
+ * Guards on docketd's connection (store_guard.c), each 0 or
+ * -DOCKET_ESTORAGE with err set. config: SQLite's defensive mode, and the
+ * schema untrusted; from the open on. log: an authoriser that refuses to
+ * UPDATE or DELETE events and any change to the main schema; after the
+ * migrations, which do both, and before any statement is prepared.
+ */
+int store_guard_config(sqlite3 *db, char *err, size_t errlen);
+int store_guard_log(sqlite3 *db, char *err, size_t errlen);
 
 /* Make a statement ready for its next use: no row in hand, no bindings. */
 void store_reset(sqlite3_stmt *q);

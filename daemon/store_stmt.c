@@ -65,8 +65,9 @@ static const char *const fixed_sql[S_COUNT] = {
 	[S_SAVEPOINT] = "SAVEPOINT cmd",
 	[S_RELEASE] = "RELEASE cmd",
 	[S_ROLLBACK_TO] = "ROLLBACK TO cmd",
-	[S_EVENT_INSERT] = "INSERT INTO events (seq, ts, type, actor, ref, meeting, item, body)"
-			   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+	[S_EVENT_INSERT] = "INSERT INTO events (seq, ts, type, actor, ref, meeting, item, body,"
+			   " prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+	[S_EVENT_HASH] = "SELECT hash FROM events WHERE seq = ?1",
 	[S_IDEM_GET] = "SELECT request, result, pairs FROM idempotency"
 		       " WHERE principal = ?1 AND key = ?2",
 	[S_IDEM_PUT] = "INSERT INTO idempotency (principal, key, request, result, pairs)"

@@ -27,6 +27,7 @@ static const struct {
 	[DOCKET_ECONFIG] = {"internal", "invalid configuration"},
 	[DOCKET_EINTR] = {"internal", "interrupted"},
 	[DOCKET_ETIMEDOUT] = {"internal", "timed out"},
+	[DOCKET_EAUTH] = {"internal", "no usable key, or docketd refused it"},
 };
 
 static int index_of(int err)

@@ -11,7 +11,8 @@ static const char *const ops[OP_COUNT + 1] = {
 	"meeting_held", "item_add", "item_order", "import", "get", "list", "history",
 	"meetings", "agenda", "reminders", "due", "info", "render", "register", "search",
 	"imports", "events", "cursor_add", "cursor_delete", "fetch", "ack", "nak", "park",
-	"cursor_retry", "cursor_skip", "cursor_rewind", "cursors", "parked", NULL,
+	"cursor_retry", "cursor_skip", "cursor_rewind", "cursors", "parked", "key_add",
+	"key_roles", "key_revoke", "keys", NULL,
 };
 
 const char *const proto_states[ST_COUNT + 1] = {

@@ -6,7 +6,7 @@
 
 #define PROTO_VERSION 1
 /* Revision of version 1 this build speaks (PROTOCOL.md section 11). */
-#define PROTO_REVISION 4
+#define PROTO_REVISION 5
 
 /* Largest request docketd answers; larger ones get too_large. */
 #define PROTO_MAX_REQUEST (1024 * 1024)
@@ -64,12 +64,19 @@ enum proto_op {
 	OP_CURSOR_REWIND,
 	OP_CURSORS,
 	OP_PARKED,
+	OP_KEY_ADD,
+	OP_KEY_ROLES,
+	OP_KEY_REVOKE,
+	OP_KEYS,
 	OP_COUNT
 };
 #define PROTO_FSM_OPS (OP_SET_REVIEW_DATE + 1)
 /* Commands from OP_MEETING_ADD to OP_ITEM_ADD are the panel calendar's (meeting statuses). */
 #define PROTO_CALENDAR_OPS (OP_ITEM_ADD + 1)
-/* item_order and import change things too; the ops after OP_IMPORT are queries. */
+/*
+ * item_order and import change things too; the ops after OP_IMPORT are
+ * queries, the cursors' and the keys' own.
+ */
 
 enum proto_state {
 	ST_NONE, /* the decision does not exist yet */
@@ -95,6 +102,9 @@ enum proto_role {
 	ROLE_ADMIN = 1 << 4,
 	ROLE_ALL = (1 << 5) - 1
 };
+
+/* Longest principal name, in bytes. */
+#define PROTO_PRINCIPAL_MAX 63
 
 /* A meeting's status, as stored; MS_STARTED is "scheduled" with its start passed (reads held). */
 enum proto_meeting_status {

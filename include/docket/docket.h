@@ -28,6 +28,14 @@ extern "C" {
 #define DOCKET_ENV_ENDPOINT "DOCKET_ENDPOINT"
 #define DOCKET_ENV_EVENTS "DOCKET_EVENTS"
 
+/*
+ * Keys for tcp endpoints, which docketd serves with CURVE only: a file
+ * holding this client's key pair, and docketd's public key (Z85 text, or
+ * a file holding it). Read at each connection when not set in the program.
+ */
+#define DOCKET_ENV_KEY "DOCKET_KEY"
+#define DOCKET_ENV_SERVER_KEY "DOCKET_SERVER_KEY"
+
 typedef struct docket_client docket_client;
 typedef struct docket_request docket_request;
 typedef struct docket_msg docket_msg;
@@ -70,13 +78,37 @@ int docket_request_set_bool(docket_request *r, const char *key, int value);
 int docket_request_append_str(docket_request *r, const char *key, const char *value);
 int docket_request_append_map(docket_request *r, const char *key, docket_request **entry);
 
+/* ---- keys ---- */
+
+/*
+ * Use the key pair in the file key_file, and docketd's public key
+ * server_key (Z85 text, or a file holding it), for every tcp endpoint this
+ * process connects to from now on. NULL for either goes back to finding
+ * it: DOCKET_KEY / DOCKET_SERVER_KEY, then key / server_key in the [client]
+ * section of $XDG_CONFIG_HOME/docket/client.conf (~/.config/docket/...),
+ * then state/admin.key and state/server.pub under the working directory
+ * (what docketd leaves there on its defaults). Nothing is read until a
+ * connection is made. Thread-safe. Returns 0 or -DOCKET_EINVAL (too long).
+ */
+int docket_credentials_set(const char *key_file, const char *server_key);
+
+/*
+ * Why the last connection this thread made failed with -DOCKET_EAUTH (no
+ * key found, a key file unreadable or readable by others); "" otherwise.
+ * Thread-local static storage.
+ */
+const char *docket_credentials_error(void);
+
 /* ---- the command connection ---- */
 
 /*
  * Connect to docketd's command endpoint. endpoint NULL means the
  * DOCKET_ENDPOINT environment variable, else DOCKET_DEFAULT_ENDPOINT.
  * Connecting does not wait for docketd; the first call does.
- * Returns 0, -DOCKET_EINVAL (bad endpoint), -DOCKET_ENOMEM or -DOCKET_ESYS.
+ * A tcp endpoint is reached with CURVE, with the keys docket_credentials_set
+ * describes.
+ * Returns 0, -DOCKET_EINVAL (bad endpoint), -DOCKET_EAUTH (no usable key:
+ * docket_credentials_error says why), -DOCKET_ENOMEM or -DOCKET_ESYS.
  * On success *out is owned by the caller: free with docket_client_destroy.
  */
 int docket_client_new(docket_client **out, const char *endpoint);

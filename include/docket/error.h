@@ -31,6 +31,7 @@ enum docket_error {
 	DOCKET_ECONFIG = 17,     /* configuration file or option is invalid */
 	DOCKET_EINTR = 18,       /* interrupted by a signal */
 	DOCKET_ETIMEDOUT = 19,   /* nothing arrived within the timeout */
+	DOCKET_EAUTH = 20,       /* no usable key for a tcp endpoint, or docketd refused it */
 	DOCKET_EMAX
 };
 

@@ -214,7 +214,8 @@ int h_start_args(struct h_daemon *d, const char *const *extra)
 		while ((len = recv(d->notify_fd, buf, sizeof buf - 1, MSG_DONTWAIT)) >= 0) {
 			buf[len] = '\0';
 			if (strstr(buf, "READY=1")) {
-				if (docket_client_new(&d->client, d->cmd) < 0)
+				if (harness_use_keys(d) < 0 ||
+				    docket_client_new(&d->client, d->cmd) < 0)
 					return -2;
 				docket_client_set_timeout(d->client, H_WAIT_MS);
 				return 0;
@@ -414,4 +415,40 @@ int h_write_config(struct h_daemon *d, const char *text)
 {
 	d->use_config = true;
 	return h_write_bytes(d->config, text, strlen(text));
+}
+
+int harness_use_keys(const struct h_daemon *d)
+{
+	char key[300], pub[300];
+	if (strncmp(d->cmd, "tcp://", 6) != 0)
+		return 0;
+	snprintf(key, sizeof key, "%s/admin.key", d->state_dir);
+	snprintf(pub, sizeof pub, "%s/server.pub", d->state_dir);
+	return docket_credentials_set(key, pub);
+}
+
+int h_start_tcp(struct h_daemon *d)
+{
+	static const char *const extra[] = {"--listen", "tcp://127.0.0.1:0", "--publish",
+	                                    "tcp://127.0.0.1:0", NULL};
+	char key[300], pub[300];
+	size_t from = h_stderr_size(d);
+	int rc = h_start_args(d, extra);
+	if (rc != 0)
+		return rc;
+	/* Logged before READY=1 is sent: it is in the file by now. */
+	char *log = h_stderr(d);
+	const char *at = log ? strstr(log + from, "ready: commands on ") : NULL;
+	int n =
+	    at ? sscanf(at, "ready: commands on %255[^,], events on %255[^,]", d->cmd, d->ev) : 0;
+	free(log);
+	if (n != 2)
+		return -2;
+	snprintf(key, sizeof key, "%s/admin.key", d->state_dir);
+	snprintf(pub, sizeof pub, "%s/server.pub", d->state_dir);
+	docket_client_destroy(&d->client);
+	if (docket_credentials_set(key, pub) < 0 || docket_client_new(&d->client, d->cmd) < 0)
+		return -2;
+	docket_client_set_timeout(d->client, H_WAIT_MS);
+	return 0;
 }

@@ -88,6 +88,15 @@ int h_start(struct h_daemon *d);
 /* Like h_start with extra arguments (NULL-terminated) after the usual ones. */
 int h_start_args(struct h_daemon *d, const char *const *extra);
 
+/*
+ * Start docketd on tcp://127.0.0.1:0 for commands and events (CURVE), as
+ * h_start. Once ready, cmd and ev hold the ports it bound (from its
+ * "ready:" line), libdocket's process-wide credentials are the state
+ * directory's admin.key and server.pub, and d->client is connected with
+ * them. Returns as h_start.
+ */
+int h_start_tcp(struct h_daemon *d);
+
 /* Where Debian's faketime package keeps libfaketime. */
 #define H_LIBFAKETIME "/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1"
 
@@ -273,6 +282,36 @@ int64_t h_int(const docket_msg *m, const char *path);
 
 /* m as a JSON value (caller json_decref). */
 json_t *h_msg_json(const docket_msg *m);
+
+/* CURVE keys (tcp endpoints, h_start_tcp). */
+
+/* A client key pair in a file. */
+struct h_key {
+	char path[300];
+	char pub[41]; /* Z85 */
+	char sec[41]; /* Z85, or "" when the file has none */
+};
+
+/* A fresh key pair written to DIR/name with mode (0600 unless a test wants it open). */
+void h_key_make(struct h_daemon *d, const char *name, int mode, struct h_key *k);
+
+/* The keys in the key file at path (admin.key, server.pub...); fails the test without one. */
+void h_key_read(const char *path, struct h_key *k);
+
+/* Record pub for principal with roles (comma-separated) through d->client; it must be accepted. */
+void h_key_add(struct h_daemon *d, const char *pub, const char *principal, const char *roles);
+
+/*
+ * Connect *c to d->cmd presenting the key pair in key_file and docketd's
+ * public key server (Z85 or a file); NULL for either takes the state
+ * directory's admin.key or server.pub. The process-wide credentials are
+ * those two again afterwards. Returns docket_client_new's code.
+ */
+int h_client_as(struct h_daemon *d, const char *key_file, const char *server, int timeout_ms,
+                docket_client **c);
+
+/* Subscribe *s to all of d->ev with the key pair in key_file. Returns docket_sub_new's code. */
+int h_sub_as(struct h_daemon *d, const char *key_file, int timeout_ms, docket_sub **s);
 
 /* Raw ZeroMQ. */
 

@@ -37,6 +37,12 @@ int harness_wait_exit(pid_t pid, int pidfd, int timeout_ms, int *raw);
  */
 char **harness_child_env(const char *const *extra);
 
+/*
+ * With a tcp command endpoint, make the state directory's admin.key and
+ * server.pub libdocket's keys (process-wide). Returns 0 or -1.
+ */
+int harness_use_keys(const struct h_daemon *d);
+
 /* In a new child: die with the test process, then take the given descriptors (-1: keep). */
 void harness_child_prepare(pid_t parent, int in, int out, int err);
 

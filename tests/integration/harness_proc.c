@@ -222,7 +222,7 @@ void h_proc_free(struct h_proc *p)
 int h_cli_argv(struct h_daemon *d, struct h_proc *p, const char *const *args)
 {
 	const char *argv[HARNESS_MAX_ARGS];
-	char ep[300], ev[300];
+	char ep[300], ev[300], key[300], pub[300];
 	int n = 0;
 
 	argv[n++] = DOCKET_CLI_PATH;
@@ -231,7 +231,10 @@ int h_cli_argv(struct h_daemon *d, struct h_proc *p, const char *const *args)
 	argv[n] = NULL;
 	snprintf(ep, sizeof ep, "DOCKET_ENDPOINT=%s", d->cmd);
 	snprintf(ev, sizeof ev, "DOCKET_EVENTS=%s", d->ev);
-	const char *env[] = {ep, ev, NULL};
+	/* The keys docketd made on first start, for tcp endpoints. */
+	snprintf(key, sizeof key, "DOCKET_KEY=%s/admin.key", d->state_dir);
+	snprintf(pub, sizeof pub, "DOCKET_SERVER_KEY=%s/server.pub", d->state_dir);
+	const char *env[] = {ep, ev, key, pub, NULL};
 	return h_run(p, argv, env, 20000);
 }
 

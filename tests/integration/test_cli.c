@@ -476,11 +476,11 @@ static void test_cli_calendar(void **state)
 	const char *today = h_jstr(j, "today");
 	assert_non_null(today);
 	days_after(today, 10, review, sizeof review);
-	assert_int_equal(h_jint(j, "revision"), 4);
+	assert_int_equal(h_jint(j, "revision"), 5);
 	json_decref(j);
 	out = text_cli(d, "info", NULL);
 	H_ASSERT_CONTAINS(out, "Europe/London");
-	H_ASSERT_CONTAINS(out, "revision 4");
+	H_ASSERT_CONTAINS(out, "revision 5");
 	H_ASSERT_CONTAINS(out, "28 days");
 	H_ASSERT_CONTAINS(out, "21, 7 and 1 days before");
 	H_ASSERT_CONTAINS(out, "09:00");

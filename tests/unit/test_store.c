@@ -30,8 +30,11 @@ static struct tz *zone(void)
 	return z;
 }
 
-/* Version 1's nine triggers, and version 2's two on reminders (never deleted, never replaced). */
-#define STORE_TRIGGERS 14
+/*
+ * Version 1's nine triggers, version 2's two on reminders (never deleted, never replaced),
+ * version 3's three on sources and search references, version 5's one on keys.
+ */
+#define STORE_TRIGGERS 15
 
 struct fx {
 	char dir[64];
@@ -96,7 +99,7 @@ expect_str(struct str got, const char *want)
 
 static void open_store(struct fx *f)
 {
-	int rc = store_open(&f->s, f->path, zone(), f->err, sizeof f->err);
+	int rc = store_open(&f->s, f->path, zone(), STORE_CHECK_MS, f->err, sizeof f->err);
 	if (rc != 0)
 		fail_msg("store_open: %d: %s", rc, f->err);
 	assert_non_null(f->s);
@@ -183,6 +186,61 @@ static void add_event(struct fx *f, const char *ref, const char *body)
 	assert_int_equal(store_append_event(f->s, &ev), 0);
 }
 
+/* The log's hash chain verifies from seq 1 to head. */
+static void expect_chain(struct fx *f, int64_t head)
+{
+	struct chain_report r;
+	assert_int_equal(store_chain_walk(f->s, 0, &r), 0);
+	if (r.bad_seq)
+		fail_msg("seq %lld: %s", (long long)r.bad_seq, r.why);
+	assert_true(r.complete);
+	assert_int_equal(r.head_seq, head);
+	int64_t seq;
+	uint8_t hash[CHAIN_HASH_LEN];
+	assert_int_equal(store_chain_head(f->s, &seq, hash), 0);
+	assert_int_equal(seq, head);
+	assert_memory_equal(hash, r.head_hash, CHAIN_HASH_LEN);
+}
+
+/*
+ * A command rolled back takes its events with it: the next event chains to
+ * the last one kept, whether the store remembers its hash or reads it back.
+ */
+static void test_chain_across_rollbacks(void **state)
+{
+	struct fx *f = *state;
+	open_store(f);
+	assert_int_equal(store_begin(f->s), 0);
+	add_event(f, "A 1", "one");
+	assert_int_equal(store_savepoint(f->s), 0);
+	add_event(f, "A 1", "two, undone");
+	add_event(f, "A 1", "three, undone");
+	assert_int_equal(store_rollback_savepoint(f->s), 0);
+	assert_int_equal(store_savepoint(f->s), 0);
+	add_event(f, "A 1", "two");
+	assert_int_equal(store_release(f->s), 0);
+	assert_int_equal(store_commit(f->s), 0);
+	expect_chain(f, 2);
+	/* A whole batch rolled back, and one whose last command was. */
+	assert_int_equal(store_begin(f->s), 0);
+	add_event(f, "A 1", "three, undone too");
+	assert_int_equal(store_rollback(f->s), 0);
+	expect_chain(f, 2);
+	assert_int_equal(store_begin(f->s), 0);
+	add_event(f, "A 1", "three");
+	assert_int_equal(store_savepoint(f->s), 0);
+	add_event(f, "A 1", "four, undone");
+	assert_int_equal(store_rollback_savepoint(f->s), 0);
+	assert_int_equal(store_commit(f->s), 0);
+	expect_chain(f, 3);
+	/* Reopened, the store reads the head's hash back. */
+	reopen_store(f);
+	assert_int_equal(store_begin(f->s), 0);
+	add_event(f, "A 1", "four");
+	assert_int_equal(store_commit(f->s), 0);
+	expect_chain(f, 4);
+}
+
 static void test_open_creates_schema(void **state)
 {
 	struct fx *f = *state;
@@ -264,7 +322,8 @@ static void test_newer_schema_refused(void **state)
 
 	struct store *s = (struct store *)1;
 	f->err[0] = '\0';
-	assert_int_equal(store_open(&s, f->path, zone(), f->err, sizeof f->err), -DOCKET_ESTORAGE);
+	assert_int_equal(store_open(&s, f->path, zone(), STORE_CHECK_MS, f->err, sizeof f->err),
+	                 -DOCKET_ESTORAGE);
 	assert_null(s);
 	assert_true(strlen(f->err) > 0);
 	char v[16];
@@ -280,14 +339,19 @@ static void test_newer_schema_refused(void **state)
 	sqlite3_close(db);
 }
 
-static void expect_refused(struct fx *f)
+static void expect_refused_as(struct fx *f, int code)
 {
 	struct store *s = (struct store *)1;
 	f->err[0] = '\0';
-	int rc = store_open(&s, f->path, zone(), f->err, sizeof f->err);
-	assert_int_equal(rc, -DOCKET_ESTORAGE);
+	int rc = store_open(&s, f->path, zone(), STORE_CHECK_MS, f->err, sizeof f->err);
+	assert_int_equal(rc, code);
 	assert_null(s);
 	assert_true(strlen(f->err) > 0);
+}
+
+static void expect_refused(struct fx *f)
+{
+	expect_refused_as(f, -DOCKET_ESTORAGE);
 }
 
 static void test_corrupt_refused(void **state)
@@ -321,12 +385,12 @@ static void test_corrupt_refused(void **state)
 	write_file(f->path, junk, sizeof junk);
 	expect_refused(f);
 
-	/* A directory where the file should be, and a directory that does not exist. */
+	/* A directory where the file should be, and a directory that does not exist: no file to open. */
 	unlink(f->path);
 	snprintf(f->path, sizeof f->path, "%s", f->dir);
-	expect_refused(f);
+	expect_refused_as(f, -DOCKET_ESYS);
 	snprintf(f->path, sizeof f->path, "%s/no/such/dir/docket.db", f->dir);
-	expect_refused(f);
+	expect_refused_as(f, -DOCKET_ESYS);
 }
 
 /* Open a database of the previous version (for version 1: none) and check it was brought up to
@@ -1427,6 +1491,12 @@ static void test_migrate_from_version_1(void **state)
 
 	/* The log and idempotency carry on. */
 	assert_int_equal(store_next_seq(f->s), 4);
+	/* Version 6 chained the events already there, in seq order; new ones carry the chain on. */
+	expect_chain(f, 3);
+	assert_int_equal(store_begin(f->s), 0);
+	add_event(f, NULL, "\x80");
+	assert_int_equal(store_commit(f->s), 0);
+	expect_chain(f, 4);
 	struct str req, res;
 	int64_t pairs;
 	assert_int_equal(store_idem_get(f->s, S("alice"), S("k1"), &f->a, &req, &res, &pairs), 1);
@@ -1534,7 +1604,8 @@ static void test_migration_ref_clash_refused(void **state)
 	};
 	make_v1(f, ds, 2, NULL);
 	struct store *s = NULL;
-	assert_int_equal(store_open(&s, f->path, zone(), f->err, sizeof f->err), -DOCKET_ESTORAGE);
+	assert_int_equal(store_open(&s, f->path, zone(), STORE_CHECK_MS, f->err, sizeof f->err),
+	                 -DOCKET_ESTORAGE);
 	assert_null(s);
 	if (!strstr(f->err, "'7 - 2016 '") || !strstr(f->err, "'7 - 2016'"))
 		fail_msg("the message does not name both: %s", f->err);
@@ -2218,6 +2289,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_never_delete, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_log_cannot_be_replaced, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_chain_across_rollbacks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_idempotency, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_decision_list, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_history, setup, teardown),
