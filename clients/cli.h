@@ -281,6 +281,13 @@ bool cli_print_calendar(struct cli_zone *z, const docket_msg *reply);
 /* The string at prefix.key (or key when prefix is empty), or NULL. */
 const char *cli_str(const docket_msg *m, const char *prefix, const char *key);
 
+/*
+ * The strings of the array at prefix.key joined by sep into buf (cut to
+ * size), or NULL when the array is absent or empty.
+ */
+const char *cli_join(const docket_msg *m, const char *prefix, const char *key, const char *sep,
+                     char *buf, size_t size);
+
 /* The integer at prefix.key; false when absent or not an integer. */
 bool cli_num(const docket_msg *m, const char *prefix, const char *key, int64_t *out);
 

@@ -117,21 +117,7 @@ int cli_cursor_rewind_fill(const struct cli *cli, docket_request *r)
 /* The cursor's topics at p.topics, joined by ", ", or NULL for every event. */
 static const char *topics(const docket_msg *m, const char *p, char *buf, size_t size)
 {
-	char path[96];
-	size_t n, o = 0;
-
-	snprintf(path, sizeof path, "%s%stopics", p, *p ? "." : "");
-	if ((n = docket_msg_count(m, path)) == 0)
-		return NULL;
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && o + 1 < size; i++) {
-		const char *t = NULL;
-		snprintf(path, sizeof path, "%s%stopics.%zu", p, *p ? "." : "", i);
-		docket_msg_get_str(m, path, &t);
-		int w = snprintf(buf + o, size - o, "%s%s", i ? ", " : "", t ? t : "?");
-		o += w > 0 ? (size_t)w : 0;
-	}
-	return buf;
+	return cli_join(m, p, "topics", ", ", buf, size);
 }
 
 static void number_field(const docket_msg *m, const char *label, const char *key,

@@ -78,23 +78,11 @@ int cli_keys_fill(const struct cli *cli, docket_request *r)
 	return rc;
 }
 
-/* The roles at path (an array of names) joined with commas into buf. */
+/* The roles at p.roles (an array of names) joined with commas into buf. */
 static const char *roles(const docket_msg *m, const char *p, char *buf, size_t size)
 {
-	char path[96];
-	size_t n, o = 0;
-
-	snprintf(path, sizeof path, "%s.roles", p);
-	n = docket_msg_count(m, path);
-	buf[0] = '\0';
-	for (size_t i = 0; i < n && o + 1 < size; i++) {
-		const char *t = NULL;
-		snprintf(path, sizeof path, "%s.roles.%zu", p, i);
-		docket_msg_get_str(m, path, &t);
-		int w = snprintf(buf + o, size - o, "%s%s", i ? "," : "", t ? t : "?");
-		o += w > 0 ? (size_t)w : 0;
-	}
-	return buf;
+	const char *r = cli_join(m, p, "roles", ",", buf, size);
+	return r ? r : "-";
 }
 
 enum { K_KEY, K_PRINCIPAL, K_ROLES, K_ADDED, K_REVOKED, K_COLUMNS };

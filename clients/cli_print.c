@@ -16,6 +16,27 @@ const char *cli_str(const docket_msg *m, const char *prefix, const char *key)
 	return docket_msg_get_str(m, path, &s) == 0 ? s : NULL;
 }
 
+const char *cli_join(const docket_msg *m, const char *prefix, const char *key, const char *sep,
+                     char *buf, size_t size)
+{
+	char path[128];
+	size_t n, o = 0;
+
+	snprintf(path, sizeof path, "%s%s%s", prefix, *prefix ? "." : "", key);
+	if ((n = docket_msg_count(m, path)) == 0)
+		return NULL;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && o + 1 < size; i++) {
+		char at[160];
+		const char *t = NULL;
+		snprintf(at, sizeof at, "%s.%zu", path, i);
+		docket_msg_get_str(m, at, &t);
+		int w = snprintf(buf + o, size - o, "%s%s", i ? sep : "", t ? t : "?");
+		o += w > 0 ? (size_t)w : 0;
+	}
+	return buf;
+}
+
 bool cli_num(const docket_msg *m, const char *prefix, const char *key, int64_t *out)
 {
 	char path[128];
