@@ -155,4 +155,14 @@ void store_bind_str(sqlite3_stmt *st, int i, struct str v);
 /* Column as str copied into a (NULL: valid until the next step). */
 struct str store_column_str(sqlite3_stmt *st, int i, struct arena *a);
 
+/* "what: SQLite's message" in err; returns -DOCKET_ESTORAGE. */
+int store_fail(char *err, size_t errlen, sqlite3 *db, const char *what);
+
+/*
+ * Bring db's schema to STORE_SCHEMA_VERSION, one migration per version in
+ * its own transaction (store_schema.c); zone serves the migrations that
+ * need the office's dates. Returns 0 or -DOCKET_ESTORAGE with err set.
+ */
+int store_migrate(sqlite3 *db, struct tz *zone, char *err, size_t errlen);
+
 #endif
