@@ -2,28 +2,21 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
+#include "clock.h"
 #include "libdocket.h"
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 int64_t wire_deadline(int timeout_ms)
 {
 	/* Counted from the next whole millisecond: a wait never ends short of its timeout. */
-	return timeout_ms < 0 ? -1 : now_ms() + 1 + timeout_ms;
+	return timeout_ms < 0 ? -1 : clock_ms() + 1 + timeout_ms;
 }
 
 int wire_remaining(int64_t deadline)
 {
 	if (deadline < 0)
 		return -1;
-	int64_t left = deadline - now_ms();
+	int64_t left = deadline - clock_ms();
 	return left < 0 ? 0 : left > INT32_MAX ? INT32_MAX : (int)left;
 }
 

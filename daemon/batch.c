@@ -170,10 +170,7 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		reply_error(b, e, req.id, -DOCKET_EFORBIDDEN, "this client's key has been revoked");
 		return;
 	}
-	if (req.op >= 0 && !(e->who->roles & roles_allowed(req.op))) {
-		cmd_fail(&c, -DOCKET_EFORBIDDEN, "'%s' needs the %s role, which '%.*s' does not hold",
-			 proto_op_name(req.op), proto_role_name((int)roles_allowed(req.op)),
-			 (int)e->who->name.len, e->who->name.ptr);
+	if (req.op >= 0 && cmd_need_role(&c, roles_allowed(req.op)) < 0) {
 		reply_error(b, e, req.id, -DOCKET_EFORBIDDEN, c.err);
 		return;
 	}

@@ -5,10 +5,10 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 #include <zmq.h>
 
+#include "clock.h"
 #include "docket/error.h"
 #include "endpoint.h"
 
@@ -115,18 +115,11 @@ static int reachable(void *sock, char *out, size_t n)
 	return 0;
 }
 
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The next monitor event's number, or -1 when none came within ms. */
-static int next_event(void *mon, struct zap *z, long long deadline)
+static int next_event(void *mon, struct zap *z, int64_t deadline)
 {
 	for (;;) {
-		long long left = deadline - now_ms();
+		int64_t left = deadline - clock_ms();
 		if (left <= 0)
 			return -1;
 		zmq_pollitem_t items[2] = {{mon, 0, ZMQ_POLLIN, 0}, {z->sock, 0, ZMQ_POLLIN, 0}};
@@ -185,7 +178,7 @@ int endpoint_selftest(void *zctx, void *sock, int type, const struct keypair *se
 		goto out;
 	}
 	z->quiet = 1;
-	int ev = next_event(mon, z, now_ms() + SELFTEST_MS);
+	int ev = next_event(mon, z, clock_ms() + SELFTEST_MS);
 	z->quiet = 0;
 	if (ev == ZMQ_EVENT_HANDSHAKE_FAILED_AUTH)
 		rc = 0;

@@ -1,9 +1,9 @@
 /* docketd's ZAP handler: who may connect, decided by the keys docketd knows. */
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <zmq.h>
 
+#include "clock.h"
 #include "docket/error.h"
 #include "log.h"
 #include "proto.h"
@@ -18,13 +18,6 @@ struct frame {
 	char data[FRAME_MAX];
 	size_t len;
 };
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int is(const struct frame *f, const char *s)
 {
@@ -70,7 +63,7 @@ static void note_refusal(struct zap *z, const char *why, const struct frame *add
 	if (z->quiet)
 		return;
 	z->refused++;
-	long long now = now_ms();
+	int64_t now = clock_ms();
 	/* One line a second at most: a flood of strangers must not flood the journal. */
 	if (now < z->quiet_until)
 		return;

@@ -3,6 +3,7 @@
 #define DOCKET_ZAP_H
 
 #include <event2/event.h>
+#include <stdint.h>
 
 #include "keyring.h"
 #include "zmq_watch.h"
@@ -21,7 +22,7 @@ struct zap {
 	const struct keyring *keys;
 	long refused;       /* peers refused so far */
 	int quiet;          /* the start-up self-test's stranger: refused without a word */
-	long long quiet_until; /* no refusal is logged before this (ms), against floods */
+	int64_t quiet_until;   /* no refusal is logged before this (ms), against floods */
 };
 
 /*

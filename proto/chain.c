@@ -5,9 +5,9 @@
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "chain.h"
 #include "codec.h"
 #include "docket/error.h"
@@ -60,13 +60,6 @@ void chain_hash(const uint8_t prev[CHAIN_HASH_LEN], const struct chain_row *row,
 	msgpack_pack_bin(&pk, row->body_len);
 	msgpack_pack_bin_body(&pk, row->body, row->body_len);
 	crypto_generichash_final(&st, out, CHAIN_HASH_LEN);
-}
-
-static int64_t now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 enum col { C_SEQ, C_TS, C_TYPE, C_ACTOR, C_REF, C_MEETING, C_ITEM, C_BODY, C_PREV, C_HASH };
@@ -159,7 +152,7 @@ int chain_walk(sqlite3 *db, int64_t budget_ms, struct chain_report *r)
 	r->complete = true;
 	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
 		return -DOCKET_ESTORAGE;
-	int64_t deadline = budget_ms > 0 ? now_ms() + budget_ms : 0;
+	int64_t deadline = budget_ms > 0 ? clock_ms() + budget_ms : 0;
 	/* The hash before the head's: a head found rewritten is taken back. */
 	uint8_t before[CHAIN_HASH_LEN] = {0};
 	int rc;
@@ -206,7 +199,7 @@ int chain_walk(sqlite3 *db, int64_t budget_ms, struct chain_report *r)
 		r->head_seq = seq;
 		memcpy(before, r->head_hash, CHAIN_HASH_LEN);
 		memcpy(r->head_hash, hash, CHAIN_HASH_LEN);
-		if (deadline && (r->events & 1023) == 0 && now_ms() >= deadline) {
+		if (deadline && (r->events & 1023) == 0 && clock_ms() >= deadline) {
 			r->complete = false;
 			break;
 		}
