@@ -23,6 +23,19 @@
  */
 #define CLI_EXIT_EXEC 123
 
+/* When output is coloured (--color, the per-user config's color). */
+enum cli_color {
+	COLOR_AUTO,   /* on a terminal, unless NO_COLOR is set and not empty */
+	COLOR_ALWAYS, /* also in a pipe, NO_COLOR or not */
+	COLOR_NEVER,
+};
+
+/* What readable output a table becomes (--output-format, the config's output). */
+enum cli_format {
+	FORMAT_TABLE, /* columns for people */
+	FORMAT_JSON,  /* a table as libsmartcols' JSON; other replies as --json */
+};
+
 /* How an option's or a positional argument's text becomes a request value. */
 enum cli_type {
 	ARG_STR,    /* the text as is */
@@ -109,7 +122,14 @@ struct cli {
 	const char *key;        /* --key FILE */
 	const char *server_key; /* --server-key KEY|FILE */
 	bool json;
-	bool utc; /* --utc: readable times in UTC rather than the office's zone */
+	bool utc;             /* --utc: readable times in UTC rather than the office's zone */
+	const char *timezone; /* --timezone, DOCKET_TIMEZONE or the config's; NULL: the office's */
+	bool no_headers;      /* --no-headers */
+	const char *columns;  /* --output COL,COL...: a table's columns, by lower-case name */
+	enum cli_format format;
+	enum cli_color color;
+	bool no_pager;     /* --no-pager, or the config's pager "no" */
+	const char *pager; /* the config's pager command, or NULL */
 	int timeout_ms;
 	const char *idem;
 	const char *expect_version;
@@ -189,8 +209,9 @@ int cli_query(const struct cli *cli, docket_client **c, docket_msg **reply);
 
 /*
  * The zone readable output shows times in (cli_zone.c): the office's, learnt
- * from docketd's info query the first time a time is shown, or UTC with
- * --utc or when docketd cannot say.
+ * from docketd's info query the first time a time is shown; the user's own
+ * (--timezone, DOCKET_TIMEZONE, the config's timezone); or UTC with --utc or
+ * when docketd cannot say.
  */
 struct cli_zone {
 	const struct cli *cli;
@@ -208,8 +229,11 @@ enum cli_shown {
 /* Buffer size enough for any time or date the functions below write. */
 #define CLI_TIME_LEN 48
 
-/* Start with nothing known; client may be NULL. */
+/* Start with nothing known (or the user's zone); client may be NULL. */
 void cli_zone_init(struct cli_zone *z, const struct cli *cli, docket_client *client);
+
+/* True when name is a zone the CLI can show times in: an IANA name, "UTC" or "office". */
+bool cli_zone_valid(const char *name);
 
 /* Free what the zone holds (not the borrowed client). */
 void cli_zone_fini(struct cli_zone *z);
@@ -241,27 +265,137 @@ const char *cli_day(const char *date, char *buf);
 int cli_width(const char *s);
 
 /*
- * Print n bytes of s, each control character as '?', so that text from
- * docketd can never move the cursor or reach the terminal as an escape.
+ * Print n bytes of s, each control character (and each byte that is not
+ * UTF-8) as '?', so that text from docketd can never move the cursor or
+ * reach the terminal as an escape.
  */
 void cli_put(const char *s, size_t n);
 
 /* Print s (as cli_put) padded with spaces to w columns. */
 void cli_cell(const char *s, int w);
 
+/* s as cli_put prints it, in a new string (caller frees); NULL when out of memory. */
+char *cli_safe(const char *s);
+
 /* Most columns a table has, and room for one cell a row function formats. */
 #define CLI_TABLE_COLUMNS 8
 #define CLI_CELL_LEN (CLI_TIME_LEN + 80)
 
+/* How a column shows (cli_table.c). */
+enum {
+	COL_RIGHT = 1,  /* aligned right */
+	COL_TEXT = 2,   /* free text (a title): wrapped at the terminal's width */
+	COL_STATE = 4,  /* a decision's or reminder's state: coloured on a terminal */
+	COL_NUMBER = 8, /* a number in JSON */
+};
+
+struct cli_column {
+	const char *head; /* upper case; its lower case names it in --output and JSON */
+	int flags;
+};
+
 /*
- * Fill cells[0..columns) with row i's text (NULL prints "-"); buf holds one
- * formatted cell per column when a cell is not a string of the reply.
+ * A table: its name (the JSON array's), its columns, and whether it is
+ * bare: lines under a heading with no header of their own (due's, an
+ * agenda item's decisions), indented by indent, which --output,
+ * --no-headers and --output-format leave alone.
+ */
+struct cli_table_spec {
+	const char *name;
+	const struct cli_column *cols;
+	int ncols;
+	bool bare;
+	const char *indent;
+};
+
+/*
+ * Fill cells[0..ncols) with row i's text (NULL prints "-", and null in
+ * JSON); buf holds one formatted cell per column when a cell is not a
+ * string of the reply.
  */
 typedef void (*cli_row_fn)(void *ctx, size_t i, const char **cells,
                            char (*buf)[CLI_CELL_LEN]);
 
-/* Print a table: the heads, then rows rows, each column as wide as its widest cell. */
-void cli_table(const char *const *heads, int columns, size_t rows, cli_row_fn row, void *ctx);
+/*
+ * Print a table through libsmartcols: its header, then rows rows, each
+ * column as wide as its widest cell in display columns (wide characters
+ * two, combining marks none); on a terminal (or a pager on one) free text
+ * wraps at its width, in a pipe nothing is cut.
+ */
+void cli_table(const struct cli_table_spec *spec, size_t rows, cli_row_fn row, void *ctx);
+
+/* cli_table with each column at least min[k] display columns wide (the widths of other tables). */
+void cli_table_aligned(const struct cli_table_spec *spec, const int *min, size_t rows,
+                       cli_row_fn row, void *ctx);
+
+/*
+ * Settle the command line's table settings (--output, --no-headers,
+ * --output-format) for cli->cmd. Returns 0, or EX_USAGE with the reason
+ * printed (an unknown column, listing the command's).
+ */
+int cli_table_setup(const struct cli *cli);
+
+/* The table a command's reply prints (for --output and --output-format), or NULL. */
+const struct cli_table_spec *cli_table_of(const struct cli_command *cmd);
+
+/* True when tables print as JSON (--output-format json): printers then add no other text. */
+bool cli_table_json(void);
+
+/*
+ * A time or a business date for a cell: as cli_time and cli_day show them,
+ * or as docketd sent them when tables print as JSON; NULL for NULL.
+ */
+const char *cli_cell_time(struct cli_zone *z, const char *utc, enum cli_shown how, char *buf);
+const char *cli_cell_day(const char *date, char *buf);
+
+/* The tables of readable replies, defined beside their row functions. */
+extern const struct cli_table_spec cli_decisions_table, cli_register_table, cli_reminders_table,
+    cli_cursors_table, cli_parked_table, cli_keys_table, cli_imports_table;
+
+/*
+ * The terminal (cli_term.c): colour, the pager and the width. cli_term_setup
+ * decides colour from --color, NO_COLOR, TERM and whether stdout and stderr
+ * are terminals, before a pager takes stdout.
+ */
+void cli_term_setup(const struct cli *cli);
+
+/* True when stdout (err false) or stderr (err true) is coloured. */
+bool cli_colored(bool err);
+
+/* The libsmartcols colour name for a state word, or NULL. */
+const char *cli_state_color(const char *state);
+
+/* The terminal's width in columns, or 0 when stdout is not a terminal (nor a pager on one). */
+int cli_term_width(void);
+
+/*
+ * Send stdout through the pager when it is a terminal: DOCKET_PAGER, else
+ * the config's pager, else PAGER, else less (with LESS=FRX unless LESS is
+ * set). None with --no-pager, in a pipe, or for a pager of "", "cat" or "no".
+ */
+void cli_pager_start(const struct cli *cli);
+
+/* True while a pager reads stdout (its user quitting early is no write error). */
+bool cli_paging(void);
+
+/* After stdout is closed: wait for the pager to finish. */
+void cli_pager_wait(void);
+
+/* The per-user config (cli_config.c): $XDG_CONFIG_HOME/docket/docket.conf. */
+struct cli_config {
+	char path[4096];
+	char *endpoint, *events, *timezone, *pager; /* NULL when not set */
+	bool has_output, has_color;
+	enum cli_format output;
+	enum cli_color color;
+};
+
+/*
+ * Read the config into c (nothing set without a file). Returns 0, or
+ * EX_CONFIG with "docket: PATH:LINE: message" printed.
+ */
+int cli_config_read(struct cli_config *c);
+void cli_config_free(struct cli_config *c);
 
 /* Print "  Label:          value" (the label padded to 16 columns); nothing for a NULL value. */
 void cli_field(const char *label, const char *value);
@@ -366,6 +500,11 @@ int cli_keys_generate(const struct cli *cli);
 int cli_keys_fill(const struct cli *cli, docket_request *r);
 void cli_print_keys(struct cli_zone *z, const docket_msg *reply);
 void cli_print_key(struct cli_zone *z, const docket_msg *reply);
+
+/* The operations commands (cli_status.c): status, and backup's PATH made absolute. */
+void cli_print_status(struct cli_zone *z, const docket_msg *reply);
+void cli_print_backup(struct cli_zone *z, const docket_msg *reply);
+int cli_backup_fill(const struct cli *cli, docket_request *r);
 
 /* Readable replies of table-driven commands (their table entries' print). */
 void cli_print_imports(struct cli_zone *z, const docket_msg *reply);  /* cli_import.c */

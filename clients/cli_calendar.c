@@ -54,35 +54,56 @@ static void measure(const docket_msg *m, const char *array, const char *date_key
 	}
 }
 
+/* Lines of decisions under a heading: what falls due, or the decisions of an item. */
+static const struct cli_column due_cols[] = {
+    {"DATE", 0}, {"WHEN", 0}, {"REF", 0}, {"TITLE", COL_TEXT}};
+static const struct cli_column item_cols[] = {
+    {"REF", 0}, {"STATE", COL_STATE}, {"DECIDED", 0}, {"TITLE", COL_TEXT}};
+
+struct lines {
+	const docket_msg *m;
+	const char *array, *date_key, *today;
+	bool due;
+};
+
+static void line_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CELL_LEN])
+{
+	const struct lines *x = ctx;
+	char p[160];
+	snprintf(p, sizeof p, "%s.%zu", x->array, i);
+	const char *date = cli_str(x->m, p, x->date_key);
+	if (x->due) {
+		cells[0] = cli_day(date, buf[0]);
+		cells[1] = when(date, x->today, buf[1], CLI_CELL_LEN);
+		cells[2] = cli_str(x->m, p, "ref");
+		cells[2] = cells[2] ? cells[2] : "?";
+	} else {
+		cells[0] = cli_str(x->m, p, "ref");
+		cells[1] = cli_str(x->m, p, "state");
+		cells[0] = cells[0] ? cells[0] : "?";
+		cells[1] = cells[1] ? cells[1] : "?";
+		cells[2] = cli_day(date, buf[2]);
+	}
+	cells[3] = cli_str(x->m, p, "title");
+	cells[3] = cells[3] ? cells[3] : "";
+}
+
 /*
  * The decisions of array, one line each. Lists of what falls due (w->when
  * set) lead with the date of date_key and how far it is from today; the
  * decisions of an item read as list gives them: ref, state, date. Then the
- * title.
+ * title. Every list of one output takes the widths of w, so that they line up.
  */
 static void decision_lines(const docket_msg *m, const char *array, const char *date_key,
                            const struct widths *w, const char *indent)
 {
-	char p[160], a[CLI_TIME_LEN], rel[48];
-	const char *today = cli_str(m, "", "today");
-	size_t n = docket_msg_count(m, array);
-	for (size_t i = 0; i < n; i++) {
-		snprintf(p, sizeof p, "%s.%zu", array, i);
-		const char *ref = cli_str(m, p, "ref"), *title = cli_str(m, p, "title");
-		const char *state = cli_str(m, p, "state"), *date = cli_str(m, p, date_key);
-		fputs(indent, stdout);
-		if (w->when) {
-			cli_cell(cli_day(date, a), 13);
-			cli_cell(when(date, today, rel, sizeof rel), w->when + 2);
-			cli_cell(ref ? ref : "?", w->ref + 2);
-		} else {
-			cli_cell(ref ? ref : "?", w->ref + 2);
-			cli_cell(state ? state : "?", w->state + 2);
-			cli_cell(cli_day(date, a), 13);
-		}
-		cli_put(title ? title : "", title ? strlen(title) : 0);
-		putchar('\n');
-	}
+	/* A business date is at most "22 Sep 2015": eleven columns. */
+	const int due_min[] = {11, w->when, w->ref, 0}, item_min[] = {w->ref, w->state, 11, 0};
+	struct cli_table_spec spec = {NULL, w->when ? due_cols : item_cols, 4, true, indent};
+	struct lines x = {m, array, date_key, cli_str(m, "", "today"), w->when != 0};
+
+	cli_table_aligned(&spec, w->when ? due_min : item_min, docket_msg_count(m, array),
+	                  line_row, &x);
 }
 
 static void print_agenda(struct cli_zone *z, const docket_msg *m)
@@ -170,6 +191,13 @@ static void print_due(const docket_msg *m)
 
 enum { R_ID, R_KIND, R_STATUS, R_DUE, R_DAYS, R_TARGET, R_SEQ, R_COLUMNS };
 
+static const struct cli_column reminder_cols[] = {
+    {"ID", COL_NUMBER},  {"KIND", 0},   {"STATUS", COL_STATE}, {"DUE", 0},
+    {"DAYS", COL_NUMBER}, {"TARGET", 0}, {"SEQ", COL_NUMBER},
+};
+const struct cli_table_spec cli_reminders_table = {"reminders", reminder_cols, R_COLUMNS, false,
+                                                   NULL};
+
 struct reminders {
 	struct cli_zone *z;
 	const docket_msg *m;
@@ -186,7 +214,7 @@ static void reminder_row(void *ctx, size_t i, const char **cells, char (*buf)[CL
 	cells[R_ID] = buf[R_ID];
 	cells[R_KIND] = cli_str(m, p, "kind");
 	cells[R_STATUS] = cli_str(m, p, "status");
-	cells[R_DUE] = cli_time(x->z, cli_str(m, p, "due_at"), SHOW_MINUTES, buf[R_DUE]);
+	cells[R_DUE] = cli_cell_time(x->z, cli_str(m, p, "due_at"), SHOW_MINUTES, buf[R_DUE]);
 	snprintf(buf[R_DAYS], CLI_CELL_LEN, "%" PRId64, cli_num(m, p, "days", &v) ? v : 0);
 	cells[R_DAYS] = buf[R_DAYS];
 	if (cli_num(m, p, "meeting", &v)) {
@@ -204,16 +232,15 @@ static void reminder_row(void *ctx, size_t i, const char **cells, char (*buf)[CL
 
 static void print_reminders(struct cli_zone *z, const docket_msg *m)
 {
-	static const char *const heads[] = {"ID", "KIND", "STATUS", "DUE", "DAYS", "TARGET", "SEQ"};
 	size_t n = docket_msg_count(m, "reminders");
 	struct reminders x = {z, m};
 
-	if (n == 0) {
+	if (n == 0 && !cli_table_json()) {
 		puts("no reminders");
 		return;
 	}
-	cli_table(heads, R_COLUMNS, n, reminder_row, &x);
-	if (cli_flag(m, "more"))
+	cli_table(&cli_reminders_table, n, reminder_row, &x);
+	if (cli_flag(m, "more") && !cli_table_json())
 		printf("more: the list stops at %zu reminders; narrow it or raise --limit\n", n);
 }
 

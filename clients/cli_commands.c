@@ -162,6 +162,7 @@ static const struct cli_option options[] = {
 	 "JSON with its bins in base64 or hex)", "verify"},
 	{"principal", "principal", ARG_STR, "NAME", NULL,
 	 "the principal the key stands for: the actor of its events", NULL},
+	{"force", "force", ARG_FLAG, "", NULL, "replace a file already at PATH", NULL},
 	{"role", NULL, ARG_STR, "ROLE[,ROLE...]", NULL,
 	 "a role the key holds (staff, commissioner, secretariat, reader, admin); repeat or "
 	 "separate with commas", NULL},
@@ -337,6 +338,19 @@ static const struct cli_command commands[] = {
 	 "to stderr and exits 1. Exit 65 for a database or checkpoint that cannot be used, 66 "
 	 "for one that cannot be opened.",
 	 cli_verify, NULL, NULL},
+	{"status", "status", POS_NONE, NULL, ARG_STR, NULL, "", NULL, NULL, false, false, "",
+	 "show how docketd is doing: load, sizes, cursors' lag, the last backup", GROUP_QUERY,
+	 "Also its uptime, last seq, pending reminders, subscribers and the last checkpoints.",
+	 NULL, cli_print_status, NULL},
+	{"backup", "backup", POS_ONE, NULL, ARG_STR, "PATH", "force", NULL, NULL, false, false,
+	 "PATH [--force]", "have docketd write a checked copy of its database to PATH",
+	 GROUP_QUERY,
+	 "docketd writes PATH itself, on its own host, as its own user with mode 0640, while "
+	 "commands go on; a relative PATH is made absolute here, so only when docketd runs on "
+	 "this machine. It answers once the copy is on disk and checked: its last seq, size and "
+	 "head hash. A file already at PATH is refused without --force. Needs the admin role. "
+	 "Restore with docketd --restore (docketd(8)).",
+	 NULL, cli_print_backup, cli_backup_fill},
 	{"watch", NULL, POS_MANY, NULL, ARG_STR, "PREFIX", "since cursor format exec count timeout",
 	 NULL, NULL, false, false,
 	 "[PREFIX...] [--since SEQ|TIME|now] [--cursor NAME]\n"
@@ -388,7 +402,7 @@ static const struct cli_command commands[] = {
 	 "FILE", "make a client key pair in FILE (mode 0600) and print its public key",
 	 GROUP_KEYS,
 	 "Made here, without docketd: only the public key ever leaves this machine. Point "
-	 "DOCKET_KEY or client.conf's key at FILE (see docket(1)).",
+	 "DOCKET_KEY or docket.conf's key at FILE (see docket(1)).",
 	 cli_keys_generate, NULL, NULL},
 	{"keys-add", "key_add", POS_ONE, NULL, ARG_STR, "KEY|FILE", "principal role", "principal",
 	 NULL, false, false, "KEY|FILE --principal NAME --role ROLE[,ROLE...]...",
@@ -515,7 +529,8 @@ void cli_help(FILE *f)
 
 	fputs("usage: docket [-e ENDPOINT] [--events ENDPOINT] [--json] [--utc] [--timeout MS]\n"
 	      "              [--key FILE] [--server-key KEY] [--idem KEY] [--expect-version N]\n"
-	      "              COMMAND [ARGS]\n"
+	      "              [--timezone ZONE] [-o COL,...] [--no-headers] [--output-format F]\n"
+	      "              [--color[=WHEN]] [--no-pager] COMMAND [ARGS]\n"
 	      "\n"
 	      "Run a Police and Crime Commissioner's key decisions through docketd.\n"
 	      "\n"
@@ -526,15 +541,25 @@ void cli_help(FILE *f)
 	      "                           else " DOCKET_DEFAULT_EVENTS ")\n"
 	      "  --json                   print replies as JSON, times as docketd sends them\n"
 	      "  --utc                    print times in UTC, not in the office's time zone\n"
+	      "  --timezone ZONE          print times in ZONE (Europe/Paris, UTC, office;\n"
+	      "                           DOCKET_TIMEZONE, else docket.conf, else office)\n"
 	      "  --timeout MS             wait at most MS milliseconds for docketd\n"
 	      "                           (DOCKET_TIMEOUT, else 5000); after watch,\n"
 	      "                           --timeout S is watch's run time\n"
 	      "  --key FILE               this client's key pair, for tcp endpoints (DOCKET_KEY,\n"
-	      "                           else client.conf, else ./state/admin.key)\n"
+	      "                           else docket.conf, else ./state/admin.key)\n"
 	      "  --server-key KEY|FILE    docketd's public key (DOCKET_SERVER_KEY, else\n"
-	      "                           client.conf, else ./state/server.pub)\n"
+	      "                           docket.conf, else ./state/server.pub)\n"
 	      "  --idem KEY               idempotency key: a retry with KEY is applied once\n"
 	      "  --expect-version N       refuse the change unless the version is N\n"
+	      "  -o, --output COL,...     a table's columns, named as in its header\n"
+	      "  --no-headers             print a table without its header line\n"
+	      "  --output-format F        table (default) or json: a table as JSON rows,\n"
+	      "                           other replies as --json (docket.conf: output)\n"
+	      "  --color[=WHEN]           auto (on a terminal, unless NO_COLOR is set),\n"
+	      "                           always or never (docket.conf: color)\n"
+	      "  --no-pager               never page (else DOCKET_PAGER, docket.conf's\n"
+	      "                           pager, PAGER or less, on a terminal)\n"
 	      "  -h, --help               show this help, or a command's\n"
 	      "  --version                show the version\n",
 	      f);
@@ -543,7 +568,8 @@ void cli_help(FILE *f)
 			fprintf(f, "\n%s:\n", groups[c->group]);
 		fprintf(f, "  %-17s %s\n", c->name, c->summary);
 	}
-	fputs("\nTimes are read and shown in the office's time zone (docketd's info).\n"
+	fputs("\nTimes are read and shown in the office's time zone (docketd's info), with it.\n"
+	      "Settings: ~/.config/docket/docket.conf, [docket] section (see docket(1)).\n"
 	      "Run 'docket COMMAND --help' for a command's options; see docket(1).\n",
 	      f);
 }

@@ -174,6 +174,12 @@ void cli_print_cursor_deleted(struct cli_zone *z, const docket_msg *reply)
 
 enum { C_NAME, C_TOPICS, C_DELIVERED, C_ACKED, C_PENDING, C_PARKED, C_LAG, C_COLUMNS };
 
+static const struct cli_column cursor_cols[] = {
+    {"NAME", 0},          {"TOPICS", 0},        {"DELIVERED", COL_NUMBER}, {"ACKED", COL_NUMBER},
+    {"PENDING", COL_NUMBER}, {"PARKED", COL_NUMBER}, {"LAG", COL_NUMBER},
+};
+const struct cli_table_spec cli_cursors_table = {"cursors", cursor_cols, C_COLUMNS, false, NULL};
+
 static void cursor_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CELL_LEN])
 {
 	static const char *const keys[] = {[C_DELIVERED] = "delivered",
@@ -201,19 +207,23 @@ static void cursor_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_
 
 void cli_print_cursors(struct cli_zone *z, const docket_msg *reply)
 {
-	static const char *const heads[] = {"NAME",    "TOPICS", "DELIVERED", "ACKED",
-	                                    "PENDING", "PARKED", "LAG"};
 	size_t n = docket_msg_count(reply, "cursors");
 
 	(void)z;
-	if (n == 0) {
+	if (n == 0 && !cli_table_json()) {
 		puts("no cursors");
 		return;
 	}
-	cli_table(heads, C_COLUMNS, n, cursor_row, (void *)reply);
+	cli_table(&cli_cursors_table, n, cursor_row, (void *)reply);
 }
 
 enum { P_SEQ, P_TYPE, P_RECORDED, P_DELIVERIES, P_PARKED_AT, P_REASON, P_COLUMNS };
+
+static const struct cli_column parked_cols[] = {
+    {"SEQ", COL_NUMBER},       {"TYPE", 0},   {"RECORDED", 0},
+    {"DELIVERIES", COL_NUMBER}, {"PARKED", 0}, {"REASON", COL_TEXT},
+};
+const struct cli_table_spec cli_parked_table = {"parked", parked_cols, P_COLUMNS, false, NULL};
 
 struct parked {
 	struct cli_zone *z;
@@ -232,25 +242,24 @@ static void parked_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_
 	         cli_num(x->m, p, "deliveries", &v) ? v : 0);
 	cells[P_SEQ] = buf[P_SEQ];
 	cells[P_TYPE] = cli_str(x->m, p, "type");
-	cells[P_RECORDED] = cli_time(x->z, cli_str(x->m, p, "ts"), SHOW_SECONDS, buf[P_RECORDED]);
+	cells[P_RECORDED] =
+	    cli_cell_time(x->z, cli_str(x->m, p, "ts"), SHOW_SECONDS, buf[P_RECORDED]);
 	cells[P_DELIVERIES] = buf[P_DELIVERIES];
 	cells[P_PARKED_AT] =
-	    cli_time(x->z, cli_str(x->m, p, "parked_at"), SHOW_SECONDS, buf[P_PARKED_AT]);
+	    cli_cell_time(x->z, cli_str(x->m, p, "parked_at"), SHOW_SECONDS, buf[P_PARKED_AT]);
 	cells[P_REASON] = cli_str(x->m, p, "reason");
 }
 
 void cli_print_parked(struct cli_zone *z, const docket_msg *reply)
 {
-	static const char *const heads[] = {"SEQ",        "TYPE",   "RECORDED",
-	                                    "DELIVERIES", "PARKED", "REASON"};
 	size_t n = docket_msg_count(reply, "parked");
 	struct parked x = {z, reply};
 
-	if (n == 0) {
+	if (n == 0 && !cli_table_json()) {
 		puts("no parked events");
 		return;
 	}
-	cli_table(heads, P_COLUMNS, n, parked_row, &x);
-	if (cli_flag(reply, "more"))
+	cli_table(&cli_parked_table, n, parked_row, &x);
+	if (cli_flag(reply, "more") && !cli_table_json())
 		puts("more parked events than shown: give a larger --limit (up to 1000)");
 }

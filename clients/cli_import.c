@@ -67,20 +67,34 @@ static int fill(docket_request *r, const char *file, const char *sha256,
 	return 0;
 }
 
-static int grow(int w, const char *s)
+/* A document's decisions, one line each under its summary: line, ref, state, result. */
+static const struct cli_column outcome_cols[] = {
+    {"LINE", COL_RIGHT | COL_NUMBER}, {"REF", 0}, {"STATE", COL_STATE}, {"RESULT", 0}};
+static const struct cli_table_spec outcome_table = {NULL, outcome_cols, 4, true, "  line "};
+
+static void outcome_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CELL_LEN])
 {
-	int n = cli_width(s);
-	return n > w ? n : w;
+	const docket_msg *m = ctx;
+	char p[48];
+	int64_t v;
+
+	snprintf(p, sizeof p, "decisions.%zu", i);
+	snprintf(buf[0], CLI_CELL_LEN, "%" PRId64, cli_num(m, p, "line", &v) ? v : 0);
+	cells[0] = buf[0];
+	cells[1] = cli_str(m, p, "ref");
+	cells[2] = cli_str(m, p, "state");
+	cells[3] = cli_str(m, p, "result");
+	for (int k = 1; k < 4; k++)
+		cells[k] = cells[k] ? cells[k] : "?";
 }
 
 /* "FILE: 3 created, 0 already recorded", the ids, then a line for each decision. */
 static void print_outcome(const char *path, const docket_msg *m)
 {
 	int64_t created = 0, existing = 0, v;
-	char p[48], ids[160] = "";
+	char ids[160] = "";
 	size_t n = docket_msg_count(m, "decisions"), o = 0;
 	bool dry = cli_flag(m, "dry_run");
-	int wline = 1, wref = 1, wstate = 1;
 
 	cli_num(m, "", "created", &created);
 	cli_num(m, "", "existing", &existing);
@@ -97,26 +111,7 @@ static void print_outcome(const char *path, const docket_msg *m)
 		snprintf(ids + o, sizeof ids - o, "%sitem %" PRId64, o ? ", " : "", v);
 	if (*ids)
 		printf("  %s\n", ids);
-	for (size_t i = 0; i < n; i++) {
-		char line[24];
-		snprintf(p, sizeof p, "decisions.%zu", i);
-		snprintf(line, sizeof line, "%" PRId64, cli_num(m, p, "line", &v) ? v : 0);
-		wline = grow(wline, line);
-		wref = grow(wref, cli_str(m, p, "ref") ? cli_str(m, p, "ref") : "?");
-		wstate = grow(wstate, cli_str(m, p, "state") ? cli_str(m, p, "state") : "?");
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *ref, *state, *result;
-		snprintf(p, sizeof p, "decisions.%zu", i);
-		ref = cli_str(m, p, "ref");
-		state = cli_str(m, p, "state");
-		result = cli_str(m, p, "result");
-		printf("  line %*" PRId64 "  ", wline, cli_num(m, p, "line", &v) ? v : 0);
-		cli_cell(ref ? ref : "?", wref + 2);
-		cli_cell(state ? state : "?", wstate + 2);
-		cli_cell(result ? result : "?", 0);
-		putchar('\n');
-	}
+	cli_table(&outcome_table, n, outcome_row, (void *)m);
 }
 
 /* The most decisions one import request carries: the protocol's limit on an array. */
@@ -226,6 +221,12 @@ int cli_import(const struct cli *cli)
 
 enum { ID, FILE_, DOCUMENT, DECISIONS, IMPORTED, TITLE, COLUMNS };
 
+static const struct cli_column import_cols[] = {
+    {"ID", COL_NUMBER},        {"FILE", 0},     {"DOCUMENT", 0},
+    {"DECISIONS", COL_NUMBER}, {"IMPORTED", 0}, {"TITLE", COL_TEXT},
+};
+const struct cli_table_spec cli_imports_table = {"imports", import_cols, COLUMNS, false, NULL};
+
 struct imports {
 	struct cli_zone *z;
 	const docket_msg *m;
@@ -244,20 +245,19 @@ static void import_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_
 	cells[FILE_] = cli_str(x->m, p, "file");
 	cells[DOCUMENT] = cli_str(x->m, p, "document");
 	cells[DECISIONS] = buf[DECISIONS];
-	cells[IMPORTED] = cli_time(x->z, cli_str(x->m, p, "imported_at"), SHOW_MINUTES, buf[IMPORTED]);
+	cells[IMPORTED] =
+	    cli_cell_time(x->z, cli_str(x->m, p, "imported_at"), SHOW_MINUTES, buf[IMPORTED]);
 	cells[TITLE] = cli_str(x->m, p, "title");
 }
 
 void cli_print_imports(struct cli_zone *z, const docket_msg *m)
 {
-	static const char *const heads[] = {"ID",        "FILE",     "DOCUMENT",
-	                                    "DECISIONS", "IMPORTED", "TITLE"};
 	size_t n = docket_msg_count(m, "imports");
 	struct imports x = {z, m};
 
-	if (n == 0) {
+	if (n == 0 && !cli_table_json()) {
 		puts("no documents imported");
 		return;
 	}
-	cli_table(heads, COLUMNS, n, import_row, &x);
+	cli_table(&cli_imports_table, n, import_row, &x);
 }

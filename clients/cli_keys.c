@@ -87,6 +87,11 @@ static const char *roles(const docket_msg *m, const char *p, char *buf, size_t s
 
 enum { K_KEY, K_PRINCIPAL, K_ROLES, K_ADDED, K_REVOKED, K_COLUMNS };
 
+static const struct cli_column key_cols[] = {
+    {"KEY", 0}, {"PRINCIPAL", 0}, {"ROLES", 0}, {"ADDED", 0}, {"REVOKED", 0},
+};
+const struct cli_table_spec cli_keys_table = {"keys", key_cols, K_COLUMNS, false, NULL};
+
 struct listing {
 	struct cli_zone *z;
 	const docket_msg *m;
@@ -100,23 +105,23 @@ static void key_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CEL
 	snprintf(p, sizeof p, "keys.%zu", i);
 	cells[K_KEY] = cli_str(x->m, p, "key");
 	cells[K_PRINCIPAL] = cli_str(x->m, p, "principal");
-	cells[K_ROLES] = roles(x->m, p, buf[K_ROLES], CLI_CELL_LEN);
-	cells[K_ADDED] = cli_time(x->z, cli_str(x->m, p, "added_at"), SHOW_SECONDS, buf[K_ADDED]);
+	cells[K_ROLES] = cli_join(x->m, p, "roles", ",", buf[K_ROLES], CLI_CELL_LEN);
+	cells[K_ADDED] =
+	    cli_cell_time(x->z, cli_str(x->m, p, "added_at"), SHOW_SECONDS, buf[K_ADDED]);
 	cells[K_REVOKED] =
-	    cli_time(x->z, cli_str(x->m, p, "revoked_at"), SHOW_SECONDS, buf[K_REVOKED]);
+	    cli_cell_time(x->z, cli_str(x->m, p, "revoked_at"), SHOW_SECONDS, buf[K_REVOKED]);
 }
 
 void cli_print_keys(struct cli_zone *z, const docket_msg *reply)
 {
-	static const char *const heads[] = {"KEY", "PRINCIPAL", "ROLES", "ADDED", "REVOKED"};
 	struct listing x = {z, reply};
 	size_t n = docket_msg_count(reply, "keys");
 
-	if (n == 0) {
+	if (n == 0 && !cli_table_json()) {
 		puts("no keys");
 		return;
 	}
-	cli_table(heads, K_COLUMNS, n, key_row, &x);
+	cli_table(&cli_keys_table, n, key_row, &x);
 }
 
 void cli_print_key(struct cli_zone *z, const docket_msg *reply)

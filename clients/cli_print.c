@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unistr.h>
 #include <uniwidth.h>
 
 #include "cli.h"
+#include "utf8.h"
 
 const char *cli_str(const docket_msg *m, const char *prefix, const char *key)
 {
@@ -59,14 +59,17 @@ bool cli_flag(const docket_msg *m, const char *key)
 
 /*
  * The character at s (n bytes left): its length, and whether it is a
- * control character, shown as '?' so that text from docketd can never move
- * the cursor or send escape sequences to the terminal.
+ * control character or a byte that starts none, shown as '?' so that text
+ * from docketd can never move the cursor or send escape sequences to the
+ * terminal.
  */
 static int next_char(const char *s, size_t n, ucs4_t *uc, bool *control)
 {
-	int len = u8_mbtouc(uc, (const uint8_t *)s, n);
-	*control = *uc < 0x20 || (*uc >= 0x7f && *uc < 0xa0);
-	return len > 0 ? len : 1;
+	uint32_t cp = 0xfffd;
+	size_t len = utf8_next((const unsigned char *)s, n, &cp);
+	*uc = cp;
+	*control = len == 0 || cp < 0x20 || (cp >= 0x7f && cp < 0xa0);
+	return len > 0 ? (int)len : 1;
 }
 
 int cli_width(const char *s)
@@ -95,6 +98,29 @@ void cli_put(const char *s, size_t n)
 			fwrite(s + i, 1, (size_t)len, stdout);
 		i += (size_t)len;
 	}
+}
+
+char *cli_safe(const char *s)
+{
+	size_t n = strlen(s);
+	char *out = malloc(n + 1), *o = out;
+
+	/* Each '?' stands for at least one byte: the copy is never longer. */
+	for (size_t i = 0; out && i < n;) {
+		ucs4_t uc;
+		bool control;
+		int len = next_char(s + i, n - i, &uc, &control);
+		if (control) {
+			*o++ = '?';
+		} else {
+			memcpy(o, s + i, (size_t)len);
+			o += len;
+		}
+		i += (size_t)len;
+	}
+	if (out)
+		*o = '\0';
+	return out;
 }
 
 static void put_text(const char *s)
@@ -131,38 +157,6 @@ void cli_cell(const char *s, int w)
 	put_text(s);
 	for (int i = cli_width(s); i < w; i++)
 		putchar(' ');
-}
-
-void cli_table(const char *const *heads, int columns, size_t rows, cli_row_fn row, void *ctx)
-{
-	int w[CLI_TABLE_COLUMNS];
-	const char *cells[CLI_TABLE_COLUMNS];
-	char buf[CLI_TABLE_COLUMNS][CLI_CELL_LEN];
-
-	/* Two passes: the widths, then the lines. */
-	for (int pass = 0; pass < 2; pass++) {
-		for (int k = 0; k < columns; k++) {
-			if (pass == 0)
-				w[k] = cli_width(heads[k]);
-			else
-				cli_cell(heads[k], k + 1 < columns ? w[k] + 2 : 0);
-		}
-		if (pass == 1)
-			putchar('\n');
-		for (size_t i = 0; i < rows; i++) {
-			row(ctx, i, cells, buf);
-			for (int k = 0; k < columns; k++) {
-				const char *c = cells[k] ? cells[k] : "-";
-				int cw = cli_width(c);
-				if (pass == 0 && cw > w[k])
-					w[k] = cw;
-				else if (pass == 1)
-					cli_cell(c, k + 1 < columns ? w[k] + 2 : 0);
-			}
-			if (pass == 1)
-				putchar('\n');
-		}
-	}
 }
 
 /* Pence as pounds with thousands separators: 180000000 is "£1,800,000.00". */
@@ -293,44 +287,42 @@ static void print_decision(struct cli_zone *z, const docket_msg *m, const char *
 	block("Response", cli_str(m, p, "response"));
 }
 
+enum { D_REF, D_STATE, D_VER, D_DECIDED, D_TITLE, D_COLUMNS };
+
+static const struct cli_column decision_cols[] = {
+    {"REF", 0}, {"STATE", COL_STATE}, {"VER", COL_NUMBER}, {"DECIDED", 0}, {"TITLE", COL_TEXT},
+};
+const struct cli_table_spec cli_decisions_table = {"decisions", decision_cols, D_COLUMNS, false,
+                                                   NULL};
+
+static void decision_row(void *ctx, size_t i, const char **cells, char (*buf)[CLI_CELL_LEN])
+{
+	const docket_msg *m = ctx;
+	char p[48];
+	int64_t v = 0;
+
+	snprintf(p, sizeof p, "decisions.%zu", i);
+	cells[D_REF] = cli_str(m, p, "ref");
+	cells[D_STATE] = cli_str(m, p, "state");
+	if (cli_num(m, p, "version", &v)) {
+		snprintf(buf[D_VER], CLI_CELL_LEN, "%" PRId64, v);
+		cells[D_VER] = buf[D_VER];
+	}
+	cells[D_DECIDED] = cli_cell_day(cli_str(m, p, "decided_on"), buf[D_DECIDED]);
+	cells[D_TITLE] = cli_str(m, p, "title");
+}
+
 static void print_decisions(const docket_msg *m)
 {
 	size_t n = docket_msg_count(m, "decisions");
-	int wref = 3, wstate = 5;
-	char p[48], a[CLI_TIME_LEN];
 
-	if (n == 0) {
+	if (n == 0 && !cli_table_json()) {
 		puts("no decisions");
 		return;
 	}
-	for (size_t i = 0; i < n; i++) {
-		snprintf(p, sizeof p, "decisions.%zu", i);
-		const char *ref = cli_str(m, p, "ref"), *state = cli_str(m, p, "state");
-		if (ref && cli_width(ref) > wref)
-			wref = cli_width(ref);
-		if (state && cli_width(state) > wstate)
-			wstate = cli_width(state);
-	}
-	cli_cell("REF", wref + 2);
-	cli_cell("STATE", wstate + 2);
-	cli_cell("VER", 5);
-	cli_cell("DECIDED", 13);
-	puts("TITLE");
-	for (size_t i = 0; i < n; i++) {
-		int64_t v = 0;
-		snprintf(p, sizeof p, "decisions.%zu", i);
-		const char *ref = cli_str(m, p, "ref"), *state = cli_str(m, p, "state");
-		const char *title = cli_str(m, p, "title");
-		cli_num(m, p, "version", &v);
-		cli_cell(ref ? ref : "?", wref + 2);
-		cli_cell(state ? state : "?", wstate + 2);
-		printf("%-5" PRId64, v);
-		cli_cell(cli_day(cli_str(m, p, "decided_on"), a), 13);
-		put_text(title ? title : "");
-		putchar('\n');
-	}
+	cli_table(&cli_decisions_table, n, decision_row, (void *)m);
 	const char *next = cli_str(m, "", "next");
-	if (next) {
+	if (next && !cli_table_json()) {
 		fputs("more: docket list --after '", stdout);
 		put_text(next);
 		puts("' (with the same --state and --sort)");
@@ -374,6 +366,7 @@ static void event_line(struct cli_zone *z, const docket_msg *m, const char *p, c
 	putchar('\n');
 }
 
+/* One line per event, as watch prints them: a script that reads one reads the other. */
 static void print_history(struct cli_zone *z, const docket_msg *m)
 {
 	size_t n = docket_msg_count(m, "events");

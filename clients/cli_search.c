@@ -41,11 +41,10 @@ static char *join(const struct cli *cli)
 	return q;
 }
 
-/* Matches in bold on a terminal, as https://no-color.org/ asks unless NO_COLOR is set. */
+/* Matches in bold where output is coloured (cli_term.c: a terminal, and no NO_COLOR). */
 static bool use_bold(void)
 {
-	const char *no = getenv("NO_COLOR");
-	return isatty(STDOUT_FILENO) && !(no && *no);
+	return cli_colored(false);
 }
 
 /* The snippet on one line: its parts alternate plain text and a match, plain first. */

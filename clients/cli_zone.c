@@ -1,4 +1,4 @@
-/* Times and dates as the office reads them: its zone learnt from docketd's info, or UTC. */
+/* Times and dates as the office reads them (its zone from docketd's info), the user's, or UTC. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,9 +9,32 @@
 static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+/* The user chose a zone of their own: not the office's (docketd's), not --utc. */
+static bool own_zone(const struct cli *cli)
+{
+	return !cli->utc && cli->timezone && strcmp(cli->timezone, "office") != 0;
+}
+
+bool cli_zone_valid(const char *name)
+{
+	struct tz *tz = NULL;
+	if (!strcmp(name, "office"))
+		return true;
+	if (tz_open(&tz, name) < 0)
+		return false;
+	tz_close(&tz);
+	return true;
+}
+
 void cli_zone_init(struct cli_zone *z, const struct cli *cli, docket_client *client)
 {
 	*z = (struct cli_zone){.cli = cli, .client = client, .known = cli->utc};
+	/* Checked when read (cli_zone_valid): no call to docketd for it. */
+	if (own_zone(cli)) {
+		z->known = true;
+		if (strcmp(cli->timezone, "UTC") != 0 && tz_open(&z->tz, cli->timezone) < 0)
+			z->tz = NULL;
+	}
 }
 
 void cli_zone_fini(struct cli_zone *z)
@@ -106,7 +129,7 @@ const char *cli_meeting_time(struct cli_zone *z, const char *utc, const char *lo
 	struct date_time t;
 
 	/* docketd's reading is the office's by definition: no info call needed for it. */
-	if (z->cli->utc || !local || !abbr || date_time_parse(local, strlen(local), &t) < 0)
+	if (z->cli->utc || own_zone(z->cli) || !local || !abbr || date_time_parse(local, strlen(local), &t) < 0)
 		return cli_time(z, utc, SHOW_MINUTES, buf);
 	return written(t.y, t.mo, t.d, t.h, t.mi, t.s, SHOW_MINUTES, abbr, buf);
 }

@@ -1,8 +1,9 @@
 /*
  * Which CURVE keys a client presents on a tcp endpoint: its own key pair
  * and docketd's public key, from what the program set, the environment,
- * the user's client.conf, or the state directory of a docketd run here on
- * its defaults (docket(1), FILES).
+ * the user's docket.conf ([docket]; client.conf's [client] where it names
+ * none), or the state directory of a docketd run here on its defaults
+ * (docket(1), FILES).
  */
 #include <errno.h>
 #include <ini.h>
@@ -43,6 +44,7 @@ const char *docket_credentials_error(void)
 
 struct conf {
 	char dir[PATH_MAX]; /* relative paths in the file are relative to it */
+	const char *section; /* the section read: "docket" in docket.conf, "client" in client.conf */
 	char key[PATH_MAX], server[PATH_MAX];
 };
 
@@ -50,8 +52,8 @@ static int on_pair(void *arg, const char *section, const char *name, const char 
 {
 	struct conf *c = arg;
 	char *dst = strcmp(name, "key") == 0 ? c->key : strcmp(name, "server_key") == 0 ? c->server : NULL;
-	if (strcmp(section, "client") != 0 || !dst)
-		return 1; /* other programs' settings may share the file */
+	if (strcmp(section, c->section) != 0 || !dst)
+		return 1; /* the CLI's settings, or other programs', may share the file */
 	if (value[0] == '/' || keyfile_z85_ok(value, strlen(value), NULL))
 		snprintf(dst, PATH_MAX, "%s", value);
 	else
@@ -59,11 +61,33 @@ static int on_pair(void *arg, const char *section, const char *name, const char 
 	return 1;
 }
 
-/* $XDG_CONFIG_HOME/docket/client.conf, or ~/.config/docket/client.conf. */
+/* One file of the directory, read for section's key and server_key; a missing file is none. */
+static int read_file(struct conf *c, const char *file, const char *section)
+{
+	char path[PATH_MAX + 32];
+	snprintf(path, sizeof path, "%s/%s", c->dir, file);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return 0;
+	c->section = section;
+	int line = ini_parse_file(f, on_pair, c);
+	fclose(f);
+	if (line != 0) {
+		snprintf(why, sizeof why, "%.500s:%d: cannot read this line", path, line);
+		return -DOCKET_ECONFIG;
+	}
+	return 0;
+}
+
+/*
+ * $XDG_CONFIG_HOME/docket/docket.conf, or ~/.config/docket/docket.conf; for
+ * what it does not name, client.conf beside it (the file before docket
+ * 0.6.0), whose value a key docket.conf gives never overrides.
+ */
 static int read_conf(struct conf *c)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char path[PATH_MAX + 32];
+	struct conf old;
 	memset(c, 0, sizeof *c);
 	if (xdg && xdg[0] == '/')
 		snprintf(c->dir, sizeof c->dir, "%s/docket", xdg);
@@ -71,16 +95,18 @@ static int read_conf(struct conf *c)
 		snprintf(c->dir, sizeof c->dir, "%s/.config/docket", home);
 	else
 		return 0;
-	snprintf(path, sizeof path, "%s/client.conf", c->dir);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return 0;
-	int line = ini_parse_file(f, on_pair, c);
-	fclose(f);
-	if (line != 0) {
-		snprintf(why, sizeof why, "%.500s:%d: cannot read this line", path, line);
+	if (read_file(c, "docket.conf", "docket") < 0)
 		return -DOCKET_ECONFIG;
-	}
+	if (c->key[0] && c->server[0])
+		return 0;
+	memcpy(old.dir, c->dir, sizeof old.dir);
+	old.key[0] = old.server[0] = '\0';
+	if (read_file(&old, "client.conf", "client") < 0)
+		return -DOCKET_ECONFIG;
+	if (!c->key[0])
+		memcpy(c->key, old.key, sizeof c->key);
+	if (!c->server[0])
+		memcpy(c->server, old.server, sizeof c->server);
 	return 0;
 }
 
@@ -114,7 +140,7 @@ int credentials_apply(void *sock)
 	if (!key[0] || !server[0]) {
 		snprintf(why, sizeof why,
 			 "no %s for a tcp endpoint: set DOCKET_KEY and DOCKET_SERVER_KEY, or "
-			 "key and server_key in ~/.config/docket/client.conf (see docket(1))",
+			 "key and server_key in ~/.config/docket/docket.conf (see docket(1))",
 			 !key[0] ? "client key" : "server key");
 		return -DOCKET_EAUTH;
 	}

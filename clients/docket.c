@@ -1,6 +1,9 @@
 /* The docket CLI: parses the command line and runs one command against docketd. */
 #include <errno.h>
+#include <getopt.h>
+#include <langinfo.h>
 #include <limits.h>
+#include <locale.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,73 +16,129 @@ enum global_id {
 	G_SERVER_KEY,
 	G_JSON,
 	G_UTC,
+	G_TIMEZONE,
 	G_TIMEOUT,
 	G_IDEM,
 	G_EXPECT,
+	G_NO_HEADERS,
+	G_OUTPUT,
+	G_OUTPUT_FORMAT,
+	G_COLOR,
+	G_NO_PAGER,
 	G_HELP,
 	G_VERSION
 };
+
+/* getopt_long's codes: a global's is GLOBAL + its id, a command option's COMMAND + its index. */
+#define GLOBAL 256
+#define COMMAND 1024
+#define MAX_OPTIONS 64
 
 /* Options every command takes, before or after the command name. */
 /* clang-format off */
 static const struct {
 	const char *name;
 	char short_name;
-	bool takes_value;
+	int has_arg; /* getopt_long's: no_argument, required_argument, optional_argument */
 	enum global_id id;
 } globals[] = {
-	{"endpoint", 'e', true, G_ENDPOINT},
-	{"events", 0, true, G_EVENTS},
-	{"key", 0, true, G_KEY},
-	{"server-key", 0, true, G_SERVER_KEY},
-	{"json", 0, false, G_JSON},
-	{"utc", 0, false, G_UTC},
-	{"timeout", 0, true, G_TIMEOUT},
-	{"idem", 0, true, G_IDEM},
-	{"expect-version", 0, true, G_EXPECT},
-	{"help", 'h', false, G_HELP},
-	{"version", 0, false, G_VERSION},
+	{"endpoint", 'e', required_argument, G_ENDPOINT},
+	{"events", 0, required_argument, G_EVENTS},
+	{"key", 0, required_argument, G_KEY},
+	{"server-key", 0, required_argument, G_SERVER_KEY},
+	{"json", 0, no_argument, G_JSON},
+	{"utc", 0, no_argument, G_UTC},
+	{"timezone", 0, required_argument, G_TIMEZONE},
+	{"timeout", 0, required_argument, G_TIMEOUT},
+	{"idem", 0, required_argument, G_IDEM},
+	{"expect-version", 0, required_argument, G_EXPECT},
+	{"no-headers", 0, no_argument, G_NO_HEADERS},
+	{"output", 'o', required_argument, G_OUTPUT},
+	{"output-format", 0, required_argument, G_OUTPUT_FORMAT},
+	{"color", 0, optional_argument, G_COLOR},
+	{"no-pager", 0, no_argument, G_NO_PAGER},
+	{"help", 'h', no_argument, G_HELP},
+	{"version", 0, no_argument, G_VERSION},
 };
 /* clang-format on */
+
+#define NGLOBALS (sizeof globals / sizeof globals[0])
 
 struct parse {
 	struct cli *cli;
 	const char *timeout;
+	const char *timezone; /* --timezone */
 	bool help;
 	bool version;
-	bool help_command; /* "docket help [COMMAND]" */
-	bool cursor_word;  /* "docket cursor": the next word names the cursor command */
+	bool has_format, has_color; /* given on the command line: the config's yields */
+	bool help_command;          /* "docket help [COMMAND]" */
+	bool cursor_word;           /* "docket cursor": the next word names the cursor command */
+	/* Where pass one found the words that are not arguments (argv indexes, 0: none). */
+	int help_at, cursor_at, cmd_at, sub_at, dashes_at;
 };
 
 static int set_global(struct parse *p, enum global_id id, const char *value)
 {
+	static const char *const formats[] = {"table", "json", NULL};
+	static const char *const colors[] = {"auto", "always", "never", NULL};
+	struct cli *cli = p->cli;
+
 	switch (id) {
 	case G_ENDPOINT:
-		p->cli->endpoint = value;
+		cli->endpoint = value;
 		break;
 	case G_EVENTS:
-		p->cli->events = value;
+		cli->events = value;
 		break;
 	case G_KEY:
-		p->cli->key = value;
+		cli->key = value;
 		break;
 	case G_SERVER_KEY:
-		p->cli->server_key = value;
+		cli->server_key = value;
 		break;
 	case G_JSON:
-		p->cli->json = true;
+		cli->json = true;
 		break;
 	case G_UTC:
-		p->cli->utc = true;
+		cli->utc = true;
+		break;
+	case G_TIMEZONE:
+		p->timezone = value;
 		break;
 	case G_TIMEOUT:
 		p->timeout = value;
 		break;
 	case G_IDEM:
-		p->cli->idem = value;
+		cli->idem = value;
 		break;
 	case G_EXPECT:
-		p->cli->expect_version = value;
+		cli->expect_version = value;
+		break;
+	case G_NO_HEADERS:
+		cli->no_headers = true;
+		break;
+	case G_OUTPUT:
+		cli->columns = value;
+		break;
+	case G_OUTPUT_FORMAT:
+		for (int i = 0; formats[i]; i++)
+			if (!strcmp(value, formats[i])) {
+				cli->format = (enum cli_format)i;
+				p->has_format = true;
+				return 0;
+			}
+		return cli_usage_error(cli, "--output-format: '%s' is not table or json", value);
+	case G_COLOR:
+		/* --color alone is --color=always, as ls(1) reads it. */
+		for (int i = 0; colors[i]; i++)
+			if (!strcmp(value ? value : "always", colors[i])) {
+				cli->color = (enum cli_color)i;
+				p->has_color = true;
+				return 0;
+			}
+		return cli_usage_error(cli, "--color: '%s' is not auto, always or never", value);
+	case G_NO_PAGER:
+		cli->no_pager = true;
 		break;
 	case G_HELP:
 		p->help = true;
@@ -91,59 +150,150 @@ static int set_global(struct parse *p, enum global_id id, const char *value)
 	return 0;
 }
 
-/* One option at argv[*i]: "--name", "--name=value", "--name value", "-e value" or "-evalue". */
-static int option(struct parse *p, int argc, char **argv, int *i)
+/* The global named by arg ("--name", "--name=value", "-e", "-evalue"), or -1. */
+static int global_of(const char *arg)
+{
+	if (arg[1] != '-') {
+		for (size_t k = 0; k < NGLOBALS; k++)
+			if (globals[k].short_name && globals[k].short_name == arg[1])
+				return (int)k;
+		return -1;
+	}
+	size_t len = strcspn(arg + 2, "=");
+	for (size_t k = 0; k < NGLOBALS; k++)
+		if (strlen(globals[k].name) == len && !memcmp(globals[k].name, arg + 2, len))
+			return (int)k;
+	return -1;
+}
+
+/* True when the option at arg takes the next argument as its value. */
+static bool value_follows(const char *arg, int has_arg)
+{
+	if (has_arg != required_argument)
+		return false;
+	return arg[1] == '-' ? !strchr(arg, '=') : arg[2] == '\0';
+}
+
+/* The name of the long option written at arg, without "--" and "=value", into buf. */
+static const char *written_name(const char *arg, char *buf, size_t size)
+{
+	snprintf(buf, size, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+	return buf;
+}
+
+/*
+ * Pass one: find the words that are no argument of the command: "help",
+ * "cursor", the command's name, and the word after "keys" or "report" that
+ * names a command of its own ("keys add" is keys-add, "report render" is
+ * render). Options are stepped over with their values; a command's own
+ * option after its name stops the search for that word.
+ */
+static int find_command(struct parse *p, int argc, char **argv)
 {
 	struct cli *cli = p->cli;
-	const char *arg = argv[*i], *value = NULL;
-	char name[64];
-	int g = -1;
-	const struct cli_option *o = NULL;
+	bool dashes = false;
 
-	if (arg[1] == '-') {
-		const char *eq = strchr(arg + 2, '=');
-		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-		if (len >= sizeof name)
-			return cli_usage_error(cli, "unknown option %.*s", 64, arg);
-		memcpy(name, arg + 2, len);
-		name[len] = '\0';
-		value = eq ? eq + 1 : NULL;
-		/*
-		 * After its name, a command's own option wins over the global of the
-		 * same name: watch --timeout S is its run time, docket --timeout MS
-		 * watch the wait for docketd.
-		 */
-		if (cli->cmd)
-			o = cli_option_find(cli->cmd, name);
-		for (size_t k = 0; !o && k < sizeof globals / sizeof globals[0]; k++)
-			if (!strcmp(globals[k].name, name))
-				g = (int)k;
-		if (g < 0 && !o)
-			return cli_usage_error(cli, "unknown option --%s (see docket %s%s--help)",
-			                       name, cli->cmd ? cli->cmd->name : "",
-			                       cli->cmd ? " " : "");
-	} else {
-		for (size_t k = 0; k < sizeof globals / sizeof globals[0]; k++)
-			if (globals[k].short_name == arg[1])
-				g = (int)k;
-		if (g < 0)
-			return cli_usage_error(cli, "unknown option -%c", arg[1]);
-		snprintf(name, sizeof name, "%s", globals[g].name);
-		if (arg[2])
-			value = arg + 2;
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (!dashes && !strcmp(arg, "--")) {
+			dashes = true;
+			if (!cli->cmd)
+				p->dashes_at = i;
+			continue;
+		}
+		if (!dashes && arg[0] == '-' && arg[1]) {
+			char name[64];
+			const struct cli_option *o = NULL;
+			if (cli->cmd && arg[1] == '-') {
+				snprintf(name, sizeof name, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+				o = cli_option_find(cli->cmd, name);
+			}
+			if (o) {
+				if (o->type != ARG_FLAG && !strchr(arg, '='))
+					i++;
+				if (cli->nargs == 0)
+					cli->nvalues++; /* counted only: pass two gathers them */
+				continue;
+			}
+			int g = global_of(arg);
+			/* Before the name only globals: an unknown one would take its value for the name. */
+			if (g < 0 && !cli->cmd) {
+				if (arg[1] != '-')
+					return cli_usage_error(cli, "unknown option -%c", arg[1]);
+				return cli_usage_error(cli, "unknown option --%s (see docket --help)",
+				                       written_name(arg, name, sizeof name));
+			}
+			if (g >= 0 && value_follows(arg, globals[g].has_arg))
+				i++;
+			continue;
+		}
+		if (!cli->cmd) {
+			/* "docket help COMMAND" is "docket COMMAND --help". */
+			if (!p->help_command && !strcmp(arg, "help")) {
+				p->help_command = p->help = true;
+				p->help_at = i;
+				continue;
+			}
+			/* "docket cursor add ..." is "docket cursor-add ...", and so on. */
+			if (!p->cursor_word && !strcmp(arg, "cursor")) {
+				p->cursor_word = true;
+				p->cursor_at = i;
+				continue;
+			}
+			if (p->cursor_word) {
+				char name[64];
+				snprintf(name, sizeof name, "cursor-%s", arg);
+				if (!(cli->cmd = cli_command_find(name)))
+					return cli_usage_error(cli,
+					                       "unknown cursor command '%s' (add, delete, "
+					                       "parked, retry, skip, rewind)",
+					                       arg);
+			} else if (!(cli->cmd = cli_command_find(arg))) {
+				return cli_usage_error(cli, "unknown command '%s' (see docket --help)",
+				                       arg);
+			}
+			p->cmd_at = i;
+			continue;
+		}
+		/* The command's first argument, unless one of its options came before it. */
+		if (cli->nvalues == 0 && cli->nargs == 0) {
+			/* "docket keys add ..." is "docket keys-add ..."; "keys list" is "keys". */
+			if (!strcmp(cli->cmd->name, "keys")) {
+				char name[64];
+				snprintf(name, sizeof name, "keys-%s", arg);
+				if (strcmp(arg, "list") != 0 &&
+				    (!(cli->cmd = cli_command_find(name)) || !strcmp(arg, "keys")))
+					return cli_usage_error(cli,
+					                       "unknown keys command '%s' (list, generate, "
+					                       "add, roles, revoke)",
+					                       arg);
+				p->sub_at = i;
+			} else if (!strcmp(cli->cmd->name, "report") && !strcmp(arg, "render")) {
+				/* The panel report, not the step. */
+				cli->cmd = cli_command_find("render");
+				p->sub_at = i;
+			}
+		}
+		break;
 	}
+	cli->nvalues = 0;
+	return 0;
+}
 
-	bool takes_value = g >= 0 ? globals[g].takes_value : o->type != ARG_FLAG;
-	if (!takes_value && value)
-		return cli_usage_error(cli, "--%s takes no value", name);
-	if (takes_value && !value) {
-		if (*i + 1 >= argc)
-			return cli_usage_error(cli, "--%s needs a value", name);
-		value = argv[++*i];
-	}
-	if (g >= 0)
-		return set_global(p, globals[g].id, value);
+/* "--name" of a getopt_long code, for messages. */
+static const char *code_name(int code, const struct option *longopts)
+{
+	for (const struct option *o = longopts; o->name; o++)
+		if (o->val == code)
+			return o->name;
+	for (size_t k = 0; k < NGLOBALS; k++)
+		if (globals[k].short_name == code)
+			return globals[k].name;
+	return "?";
+}
 
+static int add_value(struct cli *cli, const struct cli_option *o, const char *value)
+{
 	struct cli_value *v = realloc(cli->values, (cli->nvalues + 1) * sizeof *v);
 	if (!v) {
 		fputs("docket: out of memory\n", stderr);
@@ -154,79 +304,139 @@ static int option(struct parse *p, int argc, char **argv, int *i)
 	return 0;
 }
 
-static int positional(struct parse *p, const char *arg)
+/*
+ * Pass two: getopt_long over one part of the command line, seg[1..n): the
+ * part before the command's name (globals alone) or after it (the
+ * command's options, and the globals it has no option of the same name
+ * for: watch --timeout S is its run time, docket --timeout MS watch the
+ * wait for docketd). Arguments after the name go to cli->args in order.
+ */
+static int scan(struct parse *p, int n, char **seg, bool after)
 {
 	struct cli *cli = p->cli;
+	const struct cli_command *cmd = after ? cli->cmd : NULL;
+	const struct cli_option *own[MAX_OPTIONS];
+	struct option longopts[MAX_OPTIONS + NGLOBALS + 1];
+	size_t nown = 0, nlong = 0;
+	char name[64];
 
-	if (!cli->cmd) {
-		/* "docket help COMMAND" is "docket COMMAND --help". */
-		if (!p->help_command && !strcmp(arg, "help")) {
-			p->help_command = p->help = true;
-			return 0;
-		}
-		/* "docket cursor add ..." is "docket cursor-add ...", and so on. */
-		if (!p->cursor_word && !strcmp(arg, "cursor")) {
-			p->cursor_word = true;
-			return 0;
-		}
-		if (p->cursor_word) {
-			char name[64];
-			snprintf(name, sizeof name, "cursor-%s", arg);
-			if (!(cli->cmd = cli_command_find(name)))
-				return cli_usage_error(cli,
-				                       "unknown cursor command '%s' (add, delete, "
-				                       "parked, retry, skip, rewind)",
-				                       arg);
-			return 0;
-		}
-		if (!(cli->cmd = cli_command_find(arg)))
-			return cli_usage_error(cli, "unknown command '%s' (see docket --help)",
-			                       arg);
-		return 0;
+	/* The command's options, in the order it lists them. */
+	for (const char *w = cmd ? cmd->options : ""; *w && nown < MAX_OPTIONS;) {
+		size_t len = strcspn(w, " ");
+		snprintf(name, sizeof name, "%.*s", (int)len, w);
+		w += len + strspn(w + len, " ");
+		const struct cli_option *o = cli_option_find(cmd, name);
+		if (!o)
+			continue;
+		own[nown] = o;
+		longopts[nlong++] = (struct option){o->name,
+		                                    o->type == ARG_FLAG ? no_argument
+		                                                        : required_argument,
+		                                    NULL, COMMAND + (int)nown};
+		nown++;
 	}
-	/* "docket keys add ..." is "docket keys-add ...", and so on; "keys list" is "keys". */
-	if (!strcmp(cli->cmd->name, "keys") && cli->nargs == 0 && cli->nvalues == 0) {
-		char name[64];
-		snprintf(name, sizeof name, "keys-%s", arg);
-		if (!strcmp(arg, "list"))
-			return 0;
-		if (!(cli->cmd = cli_command_find(name)) || !strcmp(arg, "keys"))
-			return cli_usage_error(cli,
-			                       "unknown keys command '%s' (list, generate, add, "
-			                       "roles, revoke)",
-			                       arg);
-		return 0;
+	for (size_t k = 0; k < NGLOBALS; k++) {
+		bool shadowed = false;
+		for (size_t j = 0; j < nown; j++)
+			shadowed |= !strcmp(own[j]->name, globals[k].name);
+		if (!shadowed)
+			longopts[nlong++] = (struct option){globals[k].name, globals[k].has_arg, NULL,
+			                                    GLOBAL + (int)globals[k].id};
 	}
-	/* "docket report render ..." is "docket render ...": the panel report, not the step. */
-	if (!strcmp(cli->cmd->name, "report") && cli->nargs == 0 && cli->nvalues == 0 &&
-	    !strcmp(arg, "render")) {
-		cli->cmd = cli_command_find("render");
-		return 0;
+	longopts[nlong] = (struct option){NULL, 0, NULL, 0};
+
+	opterr = 0; /* the messages are docket's own */
+	optind = 0; /* glibc: start afresh on this array */
+	for (;;) {
+		int c = getopt_long(n, seg, ":e:ho:", longopts, NULL);
+		if (c == -1)
+			break;
+		const char *opt_arg = optarg;
+		const char *at = seg[optind - 1];
+		/* A separate value: the option is the element before it. */
+		if (opt_arg && opt_arg == at && optind >= 2)
+			at = seg[optind - 2];
+		if (c == '?') {
+			const char *bad = seg[optind - 1];
+			if (optopt >= GLOBAL)
+				return cli_usage_error(cli, "--%s takes no value",
+				                       code_name(optopt, longopts));
+			if (optopt || bad[1] != '-')
+				return cli_usage_error(cli, "unknown option -%c", optopt ? optopt : '?');
+			return cli_usage_error(cli, "unknown option --%s (see docket %s%s--help)",
+			                       written_name(bad, name, sizeof name),
+			                       cmd ? cmd->name : "", cmd ? " " : "");
+		}
+		if (c == ':')
+			return cli_usage_error(cli, "--%s needs a value", code_name(optopt, longopts));
+		/* Names are whole: getopt_long's abbreviations (--tim) would shift as options come. */
+		if (at[0] == '-' && at[1] == '-') {
+			const char *full = code_name(c, longopts);
+			if (strcmp(written_name(at, name, sizeof name), full) != 0)
+				return cli_usage_error(cli, "unknown option --%s (see docket %s%s--help)",
+				                       name, cmd ? cmd->name : "", cmd ? " " : "");
+		}
+		/* -o after the name of a command with an --output of its own is that option. */
+		if (c == 'o' && cmd)
+			for (size_t j = 0; j < nown; j++)
+				if (!strcmp(own[j]->name, "output"))
+					c = COMMAND + (int)j;
+		int rc;
+		if (c >= COMMAND)
+			rc = add_value(cli, own[c - COMMAND], opt_arg);
+		else if (c >= GLOBAL)
+			rc = set_global(p, (enum global_id)(c - GLOBAL), opt_arg);
+		else
+			rc = set_global(p, c == 'e' ? G_ENDPOINT : c == 'h' ? G_HELP : G_OUTPUT,
+			                opt_arg);
+		if (rc != 0)
+			return rc;
 	}
-	cli->args[cli->nargs++] = arg;
+	for (int i = optind; i < n; i++) {
+		if (!after)
+			return cli_usage_error(cli, "unexpected argument '%s'", seg[i]);
+		cli->args[cli->nargs++] = seg[i];
+	}
 	return 0;
 }
 
 static int parse(struct parse *p, int argc, char **argv)
 {
-	bool options_done = false;
+	char **before = NULL, **after = NULL;
+	int nb = 1, na = 1, rc;
 
 	/* Every positional argument fits in argv's length. */
-	if (!(p->cli->args = calloc((size_t)argc + 1, sizeof *p->cli->args)))
-		return EX_SOFTWARE;
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		int rc = 0;
-		if (!options_done && !strcmp(arg, "--"))
-			options_done = true;
-		else if (!options_done && arg[0] == '-' && arg[1])
-			rc = option(p, argc, argv, &i);
-		else
-			rc = positional(p, arg);
-		if (rc != 0)
-			return rc;
+	if (!(p->cli->args = calloc((size_t)argc + 1, sizeof *p->cli->args)) ||
+	    !(before = calloc((size_t)argc + 2, sizeof *before)) ||
+	    !(after = calloc((size_t)argc + 2, sizeof *after))) {
+		rc = EX_SOFTWARE;
+		goto out;
 	}
-	return 0;
+	if ((rc = find_command(p, argc, argv)) != 0)
+		goto out;
+	before[0] = after[0] = argv[0];
+	int end = p->cmd_at ? p->cmd_at : argc;
+	/* "--" before the name: what follows it is no option, on both sides of the name. */
+	if (p->dashes_at)
+		after[na++] = "--";
+	for (int i = 1; i < argc; i++) {
+		if (i == p->help_at || i == p->cursor_at || i == p->cmd_at || i == p->sub_at)
+			continue;
+		if (p->dashes_at && i > p->dashes_at && i < end)
+			continue; /* only the name itself can come there */
+		if (i == p->dashes_at)
+			continue;
+		if (i < end)
+			before[nb++] = argv[i];
+		else
+			after[na++] = argv[i];
+	}
+	if ((rc = scan(p, nb, before, false)) == 0 && p->cli->cmd)
+		rc = scan(p, na, after, true);
+out:
+	free(before);
+	free(after);
+	return rc;
 }
 
 /* The timeout: --timeout, else DOCKET_TIMEOUT, else the library's default. */
@@ -296,6 +506,9 @@ int cli_send(const struct cli *cli, docket_client *c, const docket_request *r, c
 		const char *msg = docket_msg_error_message(*reply);
 		if (what)
 			cli_fail(cli, 0, "%s: %s", what, msg ? msg : docket_strerror(rc));
+		else if (cli_colored(true))
+			fprintf(stderr, "docket: \033[1;31m%s\033[0m: %s\n",
+			        docket_msg_error_code(*reply), msg ? msg : docket_strerror(rc));
 		else
 			fprintf(stderr, "docket: %s: %s\n", docket_msg_error_code(*reply),
 			        msg ? msg : docket_strerror(rc));
@@ -341,10 +554,12 @@ static int call(const struct cli *cli)
 	int status = cli_query(cli, &c, &reply);
 
 	if (status == 0 && cli->json) {
+		cli_pager_start(cli);
 		status = cli_print_json(reply, DOCKET_JSON_PRETTY);
 	} else if (status == 0) {
 		/* The office's zone is asked on this connection, and only if a time is shown. */
 		struct cli_zone z;
+		cli_pager_start(cli);
 		cli_zone_init(&z, cli, c);
 		if (cli->cmd->print)
 			cli->cmd->print(&z, reply);
@@ -366,7 +581,8 @@ static int close_stdout(int status)
 {
 	bool write_failed = ferror(stdout) != 0;
 	errno = 0;
-	if (fclose(stdout) != 0 || write_failed) {
+	/* Into a pager, a write fails only when its user quit it: what they chose to see. */
+	if ((fclose(stdout) != 0 || write_failed) && !cli_paging()) {
 		/* errno is fclose's; a write that failed earlier left no reason that lasts. */
 		fprintf(stderr, "docket: cannot write the output: %s\n",
 		        errno ? strerror(errno) : "write error");
@@ -375,12 +591,62 @@ static int close_stdout(int status)
 	return status;
 }
 
+/*
+ * The per-user config beneath the environment and the command line: each
+ * setting from the first of command line, environment, config that gives
+ * it, else the built-in default.
+ */
+static int settle(struct parse *p, struct cli_config *conf)
+{
+	struct cli *cli = p->cli;
+	const char *env;
+	int status = cli_config_read(conf);
+
+	if (status != 0)
+		return status;
+	if (!cli->endpoint && !((env = getenv(DOCKET_ENV_ENDPOINT)) && *env))
+		cli->endpoint = conf->endpoint;
+	if (!cli->events && !((env = getenv(DOCKET_ENV_EVENTS)) && *env))
+		cli->events = conf->events;
+	if (p->timezone) {
+		if (!cli_zone_valid(p->timezone))
+			return cli_usage_error(cli, "--timezone: '%s' is not a time zone of this "
+			                            "system (an IANA name such as Europe/London, UTC, "
+			                            "or office)",
+			                       p->timezone);
+		cli->timezone = p->timezone;
+	} else if ((env = getenv("DOCKET_TIMEZONE")) && *env) {
+		if (!cli_zone_valid(env))
+			return cli_usage_error(cli, "DOCKET_TIMEZONE: '%s' is not a time zone of this "
+			                            "system (an IANA name such as Europe/London, UTC, "
+			                            "or office)",
+			                       env);
+		cli->timezone = env;
+	} else {
+		cli->timezone = conf->timezone;
+	}
+	if (!p->has_format && conf->has_output)
+		cli->format = conf->output;
+	if (!p->has_color && conf->has_color)
+		cli->color = conf->color;
+	cli->pager = conf->pager;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli cli = {0};
 	struct parse p = {.cli = &cli};
+	struct cli_config conf = {0};
 	int status;
 
+	/*
+	 * docket's text is UTF-8 whatever the locale says: libsmartcols counts
+	 * display widths through the C library, which needs a UTF-8 LC_CTYPE.
+	 */
+	setlocale(LC_CTYPE, "");
+	if (strcmp(nl_langinfo(CODESET), "UTF-8") != 0)
+		setlocale(LC_CTYPE, "C.UTF-8");
 	if ((status = parse(&p, argc, argv)) != 0)
 		goto out;
 	if (p.version) {
@@ -388,6 +654,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (p.help) {
+		cli_term_setup(&cli);
+		cli_pager_start(&cli);
 		if (cli.cmd)
 			cli_help_command(stdout, cli.cmd);
 		else
@@ -401,8 +669,13 @@ int main(int argc, char **argv)
 		                                        : "missing command (see docket --help)");
 		goto out;
 	}
-	if ((status = check_positionals(&cli)) != 0 || (status = timeout_of(&p)) != 0)
+	if ((status = check_positionals(&cli)) != 0 || (status = timeout_of(&p)) != 0 ||
+	    (status = settle(&p, &conf)) != 0 || (status = cli_table_setup(&cli)) != 0)
 		goto out;
+	/* --output-format json of a command whose reply is no table: the reply's JSON. */
+	if (cli.format == FORMAT_JSON && !cli_table_of(cli.cmd))
+		cli.json = true;
+	cli_term_setup(&cli);
 	/* Files, never keys themselves, on the command line: ps shows it to everyone. */
 	if ((cli.key || cli.server_key) &&
 	    docket_credentials_set(cli.key, cli.server_key) < 0) {
@@ -412,6 +685,8 @@ int main(int argc, char **argv)
 	status = cli.cmd->run ? cli.cmd->run(&cli) : call(&cli);
 out:
 	status = close_stdout(status);
+	cli_pager_wait();
+	cli_config_free(&conf);
 	free(cli.values);
 	free(cli.args);
 	return status;

@@ -11,6 +11,11 @@
 #include "docket/docket.h"
 #include "log.h"
 
+/* MESSAGE_IDs of docket-hook's journal entries, one per outcome of a delivery. */
+#define HOOK_JOURNAL_DELIVERED "c89e314212044d7d9d168fe5cafdbceb"
+#define HOOK_JOURNAL_RETRY "dc61e98ae88e42f38317600847a5c888"
+#define HOOK_JOURNAL_PARKED "a48d616e09c84b29bf6360062b6399ee"
+
 /* Where the configuration is read from without -c. */
 #define HOOK_DEFAULT_CONFIG "/etc/docket/docket-hook.conf"
 

@@ -310,24 +310,32 @@ static void handle(struct run *r, const docket_msg *ev, int n)
 	else
 		hook_mail_deliver(r->mail, &e, &res);
 
+	/* Under the journal, each outcome is an entry of its kind (docket-hook(1), LOGGING). */
+	char seq[24], attempt[16];
+	snprintf(seq, sizeof seq, "%" PRId64, e.seq);
+	snprintf(attempt, sizeof attempt, "%d", n);
+	struct log_field f[] = {
+		{"TARGET", r->what}, {"SEQ", seq}, {"EVENT", e.type}, {"DELIVERY", attempt},
+	};
 	if (res.delivered) {
-		log_msg(LOG_INFO, "%s: delivered event %" PRId64 " (%s), %s, delivery %d", r->what,
-		         e.seq, e.type, res.detail, n);
+		log_entry(LOG_INFO, HOOK_JOURNAL_DELIVERED, f, 4,
+		          "%s: delivered event %" PRId64 " (%s), %s, delivery %d", r->what, e.seq,
+		          e.type, res.detail, n);
 		settle(r, SETTLE_ACK, e.seq, 0, NULL);
 	} else if (n >= (int)r->limit) {
 		char reason[700];
 		snprintf(reason, sizeof reason, "%s after %d attempt%s", res.detail, n,
 		         n == 1 ? "" : "s");
-		log_msg(LOG_WARNING, "%s: parked event %" PRId64 " (%s): %s", r->what, e.seq,
-		         e.type, reason);
+		log_entry(LOG_WARNING, HOOK_JOURNAL_PARKED, f, 4, "%s: parked event %" PRId64 " (%s): %s",
+		          r->what, e.seq, e.type, reason);
 		settle(r, SETTLE_PARK, e.seq, 0, reason);
 	} else {
 		double d = backoff(t, n, res.retry_after);
 		/* The cursor keeps delays in whole seconds. */
 		int delay = (int)lround(d);
-		log_msg(LOG_WARNING,
-		         "%s: event %" PRId64 " (%s): %s, delivery %d of %u; again in %d s",
-		         r->what, e.seq, e.type, res.detail, n, r->limit, delay);
+		log_entry(LOG_WARNING, HOOK_JOURNAL_RETRY, f, 4,
+		          "%s: event %" PRId64 " (%s): %s, delivery %d of %u; again in %d s", r->what,
+		          e.seq, e.type, res.detail, n, r->limit, delay);
 		settle(r, SETTLE_NAK, e.seq, delay, NULL);
 	}
 	hook_event_fini(&e);

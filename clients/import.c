@@ -5,39 +5,7 @@
 #include "docket/error.h"
 #include "import.h"
 #include "import_field.h"
-
-/* Length of the valid UTF-8 character at s, or 0 (overlong forms and surrogates refused). */
-static size_t utf8_char(const unsigned char *s, size_t len)
-{
-	unsigned char c = s[0];
-	size_t n;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	/* The second byte's range is what rules out overlong forms, surrogates and > U+10FFFF. */
-	if (c == 0xE0)
-		lo = 0xA0;
-	else if (c == 0xED)
-		hi = 0x9F;
-	else if (c == 0xF0)
-		lo = 0x90;
-	else if (c == 0xF4)
-		hi = 0x8F;
-	if (len < n || s[1] < lo || s[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if ((s[i] & 0xC0) != 0x80)
-			return 0;
-	return n;
-}
+#include "utf8.h"
 
 /* Refuse what is not UTF-8 text, naming the line (counting LF, CRLF and CR ends). */
 static int check_text(const unsigned char *s, size_t len, struct import_error *e)
@@ -60,7 +28,8 @@ static int check_text(const unsigned char *s, size_t len, struct import_error *e
 			                   "expected text, found a NUL byte at column %zu "
 			                   "(is this a binary or UTF-16 file?)",
 			                   i - line_start + 1);
-		size_t k = utf8_char(s + i, len - i);
+		uint32_t cp;
+		size_t k = utf8_next(s + i, len - i, &cp);
 		if (k == 0)
 			return field_error(
 			    e, line,
@@ -71,13 +40,7 @@ static int check_text(const unsigned char *s, size_t len, struct import_error *e
 		 * No document holds other controls, or the Unicode line and paragraph
 		 * separators, and docketd refuses them in one-line values.
 		 */
-		unsigned cp =
-		    k == 1   ? s[i]
-		    : k == 2 ? (s[i] & 0x1Fu) << 6 | (s[i + 1] & 0x3Fu)
-		    : k == 3 ? (s[i] & 0x0Fu) << 12 | (s[i + 1] & 0x3Fu) << 6 | (s[i + 2] & 0x3Fu)
-		             : 0x10000;
-		if ((cp < 0x20 && cp != '\t' && cp != '\f' && cp != '\v') ||
-		    (cp >= 0x7F && cp <= 0x9F) || cp == 0x2028 || cp == 0x2029)
+		if (utf8_breaks_line(cp) && cp != '\t' && cp != '\f' && cp != '\v')
 			return field_error(
 			    e, line,
 			    "expected text, found U+%04X, a control or line separator "

@@ -8,40 +8,7 @@
 #include <jansson.h>
 
 #include "libdocket.h"
-
-/* Length of the valid UTF-8 sequence at s (RFC 3629: no overlongs or surrogates), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
-{
-	unsigned char c = s[0];
-	size_t len;
-	uint32_t cp;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xc2 && c <= 0xdf) {
-		len = 2;
-		cp = c & 0x1f;
-	} else if (c >= 0xe0 && c <= 0xef) {
-		len = 3;
-		cp = c & 0x0f;
-	} else if (c >= 0xf0 && c <= 0xf4) {
-		len = 4;
-		cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
+#include "utf8.h"
 
 /*
  * A JSON string from bytes that should be UTF-8. JSON text cannot carry
@@ -54,7 +21,7 @@ static json_t *text(const char *s, size_t n)
 	size_t i = 0, bad = 0, len;
 
 	for (i = 0; i < n; i += len ? len : 1)
-		if (!(len = utf8_seq(u + i, n - i)))
+		if (!(len = utf8_next(u + i, n - i, NULL)))
 			bad++;
 	if (!bad)
 		return json_stringn_nocheck(s, n);
@@ -65,7 +32,7 @@ static json_t *text(const char *s, size_t n)
 		return NULL;
 	size_t o = 0;
 	for (i = 0; i < n; i += len ? len : 1) {
-		len = utf8_seq(u + i, n - i);
+		len = utf8_next(u + i, n - i, NULL);
 		if (len) {
 			memcpy(fixed + o, s + i, len);
 			o += len;

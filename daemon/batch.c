@@ -4,6 +4,7 @@
 
 #include "batch.h"
 #include "docket/error.h"
+#include "journal.h"
 #include "log.h"
 #include "pack.h"
 #include "proto.h"
@@ -40,6 +41,7 @@ void batch_clear(struct batch *b)
 	for (size_t i = 0; i < b->n; i++) {
 		zmq_msg_close(&b->e[i].route);
 		zmq_msg_close(&b->e[i].payload);
+		b->e[i].deferred = 0;
 	}
 	b->n = 0;
 }
@@ -141,6 +143,8 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		.office = b->office,
 		.buf = &b->replies,
 		.outbox = &b->outbox,
+		.server = b->server,
+		.entry = e,
 	};
 	msgpack_packer pk;
 	msgpack_packer_init(&pk, &b->replies, msgpack_sbuffer_write);
@@ -229,6 +233,13 @@ static void run_one(struct batch *b, struct batch_entry *e)
 		reply_error(b, e, req.id, rc, store_errmsg(b->store));
 		return;
 	}
+	if (c.deferred) {
+		/* Its reply goes out when its work is done (backup.c), not with the batch's. */
+		b->replies.size = e->reply_off;
+		e->reply_len = 0;
+		e->deferred = 1;
+		return;
+	}
 	pack_close(&b->replies, at, 3 + c.pairs);
 	e->reply_len = b->replies.size - e->reply_off;
 	b->replanned |= c.replanned;
@@ -241,8 +252,11 @@ static void run_one(struct batch *b, struct batch_entry *e)
  */
 static int fail_all(struct batch *b, const char *why)
 {
-	log_msg(LOG_ERR, "%zu requests refused with storage, none of them recorded: %s", b->n,
-		why);
+	char n[24];
+	snprintf(n, sizeof n, "%zu", b->n);
+	struct log_field f = {"REQUESTS", n};
+	log_entry(LOG_ERR, JOURNAL_STORAGE, &f, 1,
+		  "%zu requests refused with storage, none of them recorded: %s", b->n, why);
 	store_rollback(b->store);
 	outbox_clear(&b->outbox);
 	b->replies.size = 0;
@@ -250,6 +264,9 @@ static int fail_all(struct batch *b, const char *why)
 		struct batch_entry *e = &b->e[i];
 		struct request req;
 		char err[8];
+		/* A backup reads committed pages on its own: the batch's failure is not its. */
+		if (e->deferred)
+			continue;
 		/* Re-read only the id, to echo it. */
 		request_decode(&req, zmq_msg_data(&e->payload), zmq_msg_size(&e->payload), err,
 			       sizeof err);

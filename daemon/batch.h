@@ -18,6 +18,7 @@ struct batch_entry {
 	int malformed;       /* wrong frame count or a non-empty delimiter */
 	const struct principal *who; /* whose key sent it; NULL for a key revoked since */
 	size_t reply_off, reply_len;
+	int deferred;        /* answered later, not with the batch (backup) */
 };
 
 struct batch {
@@ -29,6 +30,7 @@ struct batch {
 	struct arena arena;
 	struct store *store;
 	const struct office *office;
+	struct server *server; /* for the commands about docketd itself (status, backup) */
 	int replanned; /* a command of the batch changed the reminders */
 	int rekeyed;   /* a command of the batch changed the clients' keys */
 };

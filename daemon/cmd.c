@@ -234,6 +234,10 @@ int cmd_apply(struct cmd *c)
 	case OP_KEY_REVOKE:
 	case OP_KEYS:
 		return handle_keys(c);
+	case OP_STATUS:
+		return handle_status(c);
+	case OP_BACKUP:
+		return handle_backup(c);
 	default:
 		return handle_query(c);
 	}

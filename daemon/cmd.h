@@ -12,6 +12,9 @@
 #include "request.h"
 #include "store.h"
 
+struct server;
+struct batch_entry;
+
 struct principal {
 	struct str name;
 	unsigned roles; /* ROLE_* bits */
@@ -35,6 +38,9 @@ struct cmd {
 	msgpack_packer *out;          /* packs into buf */
 	uint32_t pairs;               /* reply pairs written after v, id and ok */
 	struct outbox *outbox;        /* events to publish after commit */
+	struct server *server;        /* docketd beyond the store: status and backup */
+	struct batch_entry *entry;    /* the request's frames, for a reply given later */
+	int deferred;                 /* the reply comes later, from the loop (backup) */
 	char err[512];
 };
 
@@ -128,6 +134,8 @@ int handle_events(struct cmd *c);
 int handle_cursor(struct cmd *c);   /* cursor_add, _delete, _retry, _skip, _rewind, cursors, parked */
 int handle_fetch(struct cmd *c);    /* fetch, ack, nak, park */
 int handle_keys(struct cmd *c);     /* key_add, key_roles, key_revoke, keys */
+int handle_status(struct cmd *c);
+int handle_backup(struct cmd *c);
 
 /* The cursor the request names, copied into the arena; refuses with not_found. */
 int cmd_cursor(struct cmd *c, struct cursor *cur);

@@ -1,12 +1,16 @@
-/* Configuration: one table of keys, read from an INI file with inih. */
+/* Configuration: one table of keys, read from an INI file and its drop-ins with inih. */
+#include <dirent.h>
 #include <errno.h>
 #include <ini.h>
+#include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "config.h"
 #include "docket/docket.h"
+#include "log.h"
 #include "proto.h"
 #include "store.h"
 #include "tz.h"
@@ -26,6 +30,7 @@ void config_defaults(struct config *c)
 	c->heartbeat_ms = 1000;
 	c->checkpoint_interval = 300;
 	c->start_check_ms = STORE_CHECK_MS;
+	c->log_level = LOG_INFO;
 	snprintf(c->timezone, sizeof c->timezone, "Europe/London");
 	c->response_period = 28;
 	c->remind[REMIND_MEETING] = (struct remind_days){3, {21, 7, 1}};
@@ -77,6 +82,17 @@ static int set_size_kib(unsigned *dst, const char *value, char *err, size_t errl
 		return -1;
 	}
 	*dst = (unsigned)(v * unit / 1024);
+	return 0;
+}
+
+static int set_level(int *dst, const char *value, char *err, size_t errlen)
+{
+	int level = log_level_parse(value);
+	if (level < 0) {
+		snprintf(err, errlen, "must be err, warning, notice, info or debug");
+		return -1;
+	}
+	*dst = level;
 	return 0;
 }
 
@@ -227,6 +243,8 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 			rc = set_text(c->server_key, sizeof c->server_key, value, why, sizeof why);
 		else if (strcmp(key, "ipc_group") == 0)
 			rc = set_text(c->ipc_group, sizeof c->ipc_group, value, why, sizeof why);
+		else if (strcmp(key, "log_level") == 0)
+			rc = set_level(&c->log_level, value, why, sizeof why);
 		else
 			snprintf(why, sizeof why, "unknown key");
 	} else if (strcmp(section, "principal") == 0) {
@@ -264,7 +282,10 @@ int config_set(struct config *c, const char *section, const char *key, const cha
 	}
 	if (rc == 0)
 		return 0;
-	snprintf(err, errlen, "%s.%s: %s", section, key, why);
+	if (!*section)
+		snprintf(err, errlen, "%s: a key before any [section]", key);
+	else
+		snprintf(err, errlen, "%s.%s: %s", section, key, why);
 	return -DOCKET_ECONFIG;
 }
 
@@ -292,30 +313,262 @@ int config_check(const struct config *c, char *err, size_t errlen)
 	return -DOCKET_ECONFIG;
 }
 
-struct parse {
+/* Reading the files. */
+
+static const char *file_name(const struct config_report *r, int file)
+{
+	if (file >= 0 && file < r->nfiles && r->files[file])
+		return r->files[file];
+	return file == CONFIG_FROM_COMMAND_LINE ? "command line" : r->path ? r->path : "docketd";
+}
+
+/*
+ * Add an error at file and line, kept in the order of the files and, in a
+ * file, of its lines: inih tells the line that does not parse only once the
+ * file is read.
+ */
+static void add_error(struct config_report *r, int file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void add_error(struct config_report *r, int file, int line, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	int at = r->nerr++ < CONFIG_MAX_ERRORS ? r->nerr - 1 : CONFIG_MAX_ERRORS;
+	while (at > 0 && r->err_file[at - 1] == file && r->err_line[at - 1] > line)
+		at--;
+	if (at == CONFIG_MAX_ERRORS)
+		return;
+	int kept = r->nerr < CONFIG_MAX_ERRORS ? r->nerr : CONFIG_MAX_ERRORS;
+	for (int i = kept - 1; i > at; i--) {
+		memcpy(r->err[i], r->err[i - 1], sizeof r->err[i]);
+		r->err_file[i] = r->err_file[i - 1];
+		r->err_line[i] = r->err_line[i - 1];
+	}
+	if (line > 0)
+		snprintf(r->err[at], sizeof r->err[at], "%s:%d: %s", file_name(r, file), line, what);
+	else
+		snprintf(r->err[at], sizeof r->err[at], "%s: %s", file_name(r, file), what);
+	r->err_file[at] = file;
+	r->err_line[at] = line;
+}
+
+static int add_file(struct config_report *r, const char *path)
+{
+	char **files = realloc(r->files, (size_t)(r->nfiles + 1) * sizeof *files);
+	if (!files)
+		return CONFIG_FROM_DEFAULTS;
+	r->files = files;
+	r->files[r->nfiles] = strdup(path);
+	return r->nfiles++;
+}
+
+static void note_origin(struct config_report *r, const char *section, const char *key,
+			int file, int line)
+{
+	char name[sizeof r->origin[0].key];
+	snprintf(name, sizeof name, "%s.%s", section, key);
+	int i = 0;
+	while (i < r->norigin && strcmp(r->origin[i].key, name))
+		i++;
+	if (i == CONFIG_MAX_ORIGINS)
+		return;
+	if (i == r->norigin)
+		r->norigin++;
+	memcpy(r->origin[i].key, name, sizeof name);
+	r->origin[i].file = file;
+	r->origin[i].line = line;
+	r->origin[i].order = ++r->sets;
+}
+
+const struct config_origin *config_origin(const struct config_report *r, const char *key)
+{
+	for (int i = 0; i < r->norigin; i++)
+		if (strcmp(r->origin[i].key, key) == 0)
+			return &r->origin[i];
+	return NULL;
+}
+
+void config_report_error(struct config_report *r, const char *key, const char *fmt, ...)
+{
+	char what[480];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof what, fmt, ap);
+	va_end(ap);
+	const struct config_origin *o = config_origin(r, key);
+	add_error(r, o ? o->file : CONFIG_FROM_DEFAULTS, o ? o->line : 0, "%s: %s", key, what);
+}
+
+void config_report_free(struct config_report *r)
+{
+	for (int i = 0; i < r->nfiles; i++)
+		free(r->files[i]);
+	free(r->files);
+	r->files = NULL;
+	r->nfiles = 0;
+}
+
+/* One file as inih reads it, through a reader that counts the lines, so every error has its own. */
+struct reading {
 	struct config *c;
-	char err[256];
+	struct config_report *r;
+	FILE *f;
+	int file;      /* in r->files */
+	int line;      /* the line inih has in hand */
+	int first_bad; /* the first line the handler refused, or 0 */
+	int read_errno;
+	/*
+	 * After a [section line that does not parse, inih files the keys under
+	 * the section before it: their errors would only mislead.
+	 */
+	int lost;
 };
+
+static char *read_line(char *str, int num, void *stream)
+{
+	struct reading *rd = stream;
+	if (!fgets(str, num, rd->f)) {
+		if (ferror(rd->f))
+			rd->read_errno = errno;
+		return NULL;
+	}
+	rd->line++;
+	size_t len = strlen(str);
+	if (len == (size_t)num - 1 && str[len - 1] != '\n') {
+		int ch = getc(rd->f);
+		if (ch != EOF && ch != '\n') {
+			/* inih would take the rest for a line of its own: the line goes as a whole. */
+			while ((ch = getc(rd->f)) != EOF && ch != '\n')
+				;
+			add_error(rd->r, rd->file, rd->line, "line longer than %d characters", num - 1);
+			str[0] = '\0';
+			return str;
+		}
+	}
+	const char *s = str + strspn(str, " \t");
+	if (*s == '[')
+		rd->lost = !strchr(s, ']');
+	return str;
+}
 
 static int on_key(void *arg, const char *section, const char *key, const char *value)
 {
-	struct parse *p = arg;
-	/* inih stops at the first handler error and reports its line. */
-	return config_set(p->c, section, key, value, p->err, sizeof p->err) == 0;
+	struct reading *rd = arg;
+	char why[480];
+	if (config_set(rd->c, section, key, value, why, sizeof why) == 0) {
+		note_origin(rd->r, section, key, rd->file, rd->line);
+		return 1;
+	}
+	if (!rd->first_bad)
+		rd->first_bad = rd->line;
+	if (!rd->lost)
+		add_error(rd->r, rd->file, rd->line, "%s", why);
+	return 0;
+}
+
+/* Read the file at path over c; its errors go to r. */
+static void read_file(struct config *c, struct config_report *r, const char *path)
+{
+	int file = add_file(r, path);
+	FILE *f = fopen(path, "re");
+	if (!f) {
+		add_error(r, file, 0, "%s", strerror(errno));
+		return;
+	}
+	struct reading rd = {.c = c, .r = r, .f = f, .file = file};
+	int line = ini_parse_stream(read_line, &rd, on_key, &rd);
+	fclose(f);
+	if (rd.read_errno)
+		add_error(r, file, 0, "%s", strerror(rd.read_errno));
+	else if (line < 0)
+		add_error(r, file, 0, "cannot be read");
+	else if (line > 0 && line != rd.first_bad)
+		add_error(r, file, line, "syntax error: neither [section] nor key = value");
+}
+
+static int is_dropin(const struct dirent *e)
+{
+	size_t n = strlen(e->d_name);
+	return e->d_name[0] != '.' && n > 5 && strcmp(e->d_name + n - 5, ".conf") == 0;
+}
+
+/* Drop-ins go in the byte order of their names, whatever the locale: 10-x before 9-y. */
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Read path.d/NAME.conf over c, in order; none, or no path.d, is fine. */
+static void read_dropins(struct config *c, struct config_report *r, const char *path)
+{
+	char dir[PATH_MAX], file[PATH_MAX + 256];
+	struct dirent **list = NULL;
+	snprintf(dir, sizeof dir, "%s.d", path);
+	int n = scandir(dir, &list, is_dropin, byte_order);
+	if (n < 0) {
+		if (errno != ENOENT)
+			add_error(r, add_file(r, dir), 0, "%s", strerror(errno));
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		snprintf(file, sizeof file, "%s/%s", dir, list[i]->d_name);
+		read_file(c, r, file);
+		free(list[i]);
+	}
+	free(list);
+	r->dropins = n;
+}
+
+/* The keys config_check weighs against each other. */
+static const char *const queue_keys[] = {"docketd.batch_max", "docketd.event_hwm",
+					 "docketd.event_queue_bytes", "docketd.event_inline_max"};
+
+int config_read(struct config *c, const char *path, const char *set[][2], int n,
+		struct config_report *r)
+{
+	memset(r, 0, sizeof *r);
+	r->path = path;
+	config_defaults(c);
+	if (path) {
+		read_file(c, r, path);
+		read_dropins(c, r, path);
+	}
+	for (int i = 0; i < n; i++) {
+		char why[480];
+		if (config_set(c, "docketd", set[i][0], set[i][1], why, sizeof why) == 0)
+			note_origin(r, "docketd", set[i][0], CONFIG_FROM_COMMAND_LINE, 0);
+		else
+			add_error(r, CONFIG_FROM_COMMAND_LINE, 0, "%s", why);
+	}
+	/* With a value refused, its default would be weighed: that says nothing. */
+	if (r->nerr)
+		return -DOCKET_ECONFIG;
+	char why[480];
+	if (config_check(c, why, sizeof why) < 0) {
+		/* Named where the last of its keys was set: that is what changed. */
+		const struct config_origin *last = NULL;
+		for (size_t i = 0; i < sizeof queue_keys / sizeof queue_keys[0]; i++) {
+			const struct config_origin *o = config_origin(r, queue_keys[i]);
+			if (o && (!last || o->order > last->order))
+				last = o;
+		}
+		config_report_error(r, last ? last->key : "docketd.batch_max", "%s", why);
+	}
+	return r->nerr ? -DOCKET_ECONFIG : 0;
 }
 
 int config_load(struct config *c, const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return -DOCKET_ECONFIG;
-	}
-	struct parse p = {.c = c};
-	int line = ini_parse_file(f, on_key, &p);
-	fclose(f);
-	if (line == 0)
-		return 0;
-	snprintf(err, errlen, "%s:%d: %s", path, line, p.err[0] ? p.err : "syntax error");
-	return -DOCKET_ECONFIG;
+	struct config_report r;
+	memset(&r, 0, sizeof r);
+	r.path = path;
+	read_file(c, &r, path);
+	if (r.nerr)
+		snprintf(err, errlen, "%s", r.err[0]);
+	config_report_free(&r);
+	return r.nerr ? -DOCKET_ECONFIG : 0;
 }

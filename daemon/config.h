@@ -1,4 +1,7 @@
-/* docketd's settings: embedded defaults, then the INI file, then the command line. */
+/*
+ * docketd's settings: embedded defaults, then the INI file, then its
+ * drop-ins (FILE.d/NAME.conf), then the command line.
+ */
 #ifndef DOCKET_CONFIG_H
 #define DOCKET_CONFIG_H
 
@@ -31,6 +34,7 @@ struct config {
 	unsigned heartbeat_ms;     /* interval of docket.heartbeat */
 	unsigned checkpoint_interval; /* seconds between docket.checkpoint messages; 0: none */
 	unsigned start_check_ms;   /* bound of the database's check at start; 0: none */
+	int log_level;             /* the least severe log entry written, LOG_ERR ... LOG_DEBUG */
 	char timezone[64];   /* the office's IANA zone */
 	unsigned response_period;            /* days from recommended_on to response_due */
 	struct remind_days remind[REMIND_KINDS];
@@ -65,5 +69,73 @@ int config_check(const struct config *c, char *err, size_t errlen);
 /* Set one key ("listen", "state_dir"...) as the file would. 0 or -DOCKET_ECONFIG. */
 int config_set(struct config *c, const char *section, const char *key, const char *value,
 	       char *err, size_t errlen);
+
+/* Errors a report keeps (more are counted), and keys whose origin it remembers. */
+#define CONFIG_MAX_ERRORS 20
+#define CONFIG_MAX_ORIGINS 48
+
+/* Origins that are no file: the command line, the embedded defaults. */
+#define CONFIG_FROM_COMMAND_LINE (-1)
+#define CONFIG_FROM_DEFAULTS (-2)
+
+/* Where a key's value was last set. */
+struct config_origin {
+	char key[48];   /* "docketd.listen" */
+	int file;       /* index in the report's files, or CONFIG_FROM_* */
+	int line;       /* in that file; 0 when none */
+	unsigned order; /* later sets have higher ones */
+};
+
+/*
+ * What reading the configuration found: the files read, where each key was
+ * last set, and every error, each one line "path:line: section.key: what".
+ */
+struct config_report {
+	const char *path; /* the file given, or NULL */
+	int dropins;      /* drop-ins read */
+	int nerr;         /* errors found; the first CONFIG_MAX_ERRORS are kept */
+	char err[CONFIG_MAX_ERRORS][640];
+	/* The rest is config.c's. */
+	int err_file[CONFIG_MAX_ERRORS], err_line[CONFIG_MAX_ERRORS];
+	char **files;
+	int nfiles;
+	struct config_origin origin[CONFIG_MAX_ORIGINS];
+	int norigin;
+	unsigned sets;
+};
+
+/*
+ * Read the whole configuration into c: the defaults, the file at path
+ * (unless NULL), its drop-ins path.d/NAME.conf in the byte order of their
+ * names, the n [docketd] keys of the command line (set[i][0] the key,
+ * set[i][1] the value), then config_check. A key set twice keeps its later
+ * value. Every error in every file goes to r, whatever the result; free r
+ * with config_report_free. Returns 0 or -DOCKET_ECONFIG.
+ */
+int config_read(struct config *c, const char *path, const char *set[][2], int n,
+		struct config_report *r);
+void config_report_free(struct config_report *r);
+
+/* Where key ("docketd.listen") was last set; NULL when it keeps its default. */
+const struct config_origin *config_origin(const struct config_report *r, const char *key);
+
+/* Add an error about key to r, as "path:line: key: what" with where key was set. */
+void config_report_error(struct config_report *r, const char *key, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/*
+ * What docketd --check-config adds to config_read, writing and binding
+ * nothing: the endpoints' form and transport, ipc_group, the server key
+ * file, the state directory and the office's time zone. Errors go to r.
+ * Returns 0 or -DOCKET_ECONFIG.
+ */
+int config_check_host(const struct config *c, struct config_report *r);
+
+/*
+ * docketd --check-config: config_read, then config_check_host; the errors
+ * on stderr, or one line saying the configuration is valid on stdout.
+ * Returns the exit status: EX_OK or EX_CONFIG.
+ */
+int config_check_run(const char *path, const char *set[][2], int n);
 
 #endif

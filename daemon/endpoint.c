@@ -1,6 +1,7 @@
 /* Binding docketd's endpoints: tcp only with CURVE, ipc guarded by its socket file. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -8,9 +9,11 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "activation.h"
 #include "clock.h"
 #include "docket/error.h"
 #include "endpoint.h"
+#include "log.h"
 
 #define SELFTEST_MONITOR "inproc://docketd.selftest"
 #define SELFTEST_MS 5000
@@ -53,42 +56,96 @@ static int set_str(void *sock, int opt, const char *v)
 	return zmq_setsockopt(sock, opt, v, strlen(v));
 }
 
-int endpoint_bind(void *sock, const char *endpoint, const char *tcp_domain,
-		  const struct keypair *server, gid_t group, const char *what, char *err,
-		  size_t errlen)
+int endpoint_check(const char *endpoint, const char *what, char *err, size_t errlen)
 {
-	int on = starts(endpoint, "tcp://"), ok;
-	if (!on && !starts(endpoint, "ipc://")) {
+	int tcp = starts(endpoint, "tcp://");
+	if (!tcp && !starts(endpoint, "ipc://")) {
 		snprintf(err, errlen,
 			 "the %s endpoint %s: docketd serves tcp:// (with CURVE) and ipc:// only",
 			 what, endpoint);
 		return -DOCKET_ECONFIG;
 	}
-	if (on && !zmq_has("curve")) {
+	if (tcp && !zmq_has("curve")) {
 		snprintf(err, errlen, "the %s endpoint %s needs CURVE, which this libzmq lacks",
 			 what, endpoint);
 		return -DOCKET_ECONFIG;
 	}
-	if (!on && ipc_in_use(endpoint))
+	const char *rest = endpoint + strlen("tcp://");
+	if (tcp) {
+		const char *colon = strrchr(rest, ':'), *port = colon ? colon + 1 : "";
+		size_t digits = strspn(port, "0123456789");
+		if (!colon || colon == rest ||
+		    (strcmp(port, "*") && (!digits || port[digits] || digits > 5 || atol(port) > 65535))) {
+			snprintf(err, errlen,
+				 "the %s endpoint %s: not tcp://ADDRESS:PORT (an address, an "
+				 "interface or *; a port from 0 to 65535, or *)",
+				 what, endpoint);
+			return -DOCKET_ECONFIG;
+		}
+	} else if (!*rest || strlen(rest) >= sizeof ((struct sockaddr_un *)0)->sun_path) {
+		snprintf(err, errlen, "the %s endpoint %s: a socket's path is 1 to %zu characters",
+			 what, endpoint, sizeof ((struct sockaddr_un *)0)->sun_path - 1);
+		return -DOCKET_ECONFIG;
+	}
+	return 0;
+}
+
+int endpoint_bind(void *sock, const char *endpoint, const char *tcp_domain,
+		  const struct keypair *server, gid_t group, const char *what, char *err,
+		  size_t errlen)
+{
+	int on = starts(endpoint, "tcp://"), ok, fd, none = -1;
+	const char *name;
+	int rc = endpoint_check(endpoint, what, err, errlen);
+	if (rc < 0)
+		return rc;
+	if ((rc = activation_take(endpoint, what, &fd, &name, err, errlen)) < 0)
+		return rc;
+	/* A socket systemd holds accepts connections: it is ours, not in use. */
+	if (!on && fd < 0 && ipc_in_use(endpoint))
 		return bind_failed(endpoint, what, EADDRINUSE, err, errlen);
 	/* Options are taken when an endpoint is bound: each endpoint keeps its own. */
 	ok = zmq_setsockopt(sock, ZMQ_CURVE_SERVER, &on, sizeof on) == 0 &&
 	     set_str(sock, ZMQ_ZAP_DOMAIN, on ? tcp_domain : ZAP_LOCAL) == 0 &&
-	     (!on || set_str(sock, ZMQ_CURVE_SECRETKEY, server->secret_key) == 0);
+	     (!on || set_str(sock, ZMQ_CURVE_SECRETKEY, server->secret_key) == 0) &&
+	     zmq_setsockopt(sock, ZMQ_USE_FD, &fd, sizeof fd) == 0;
 	if (!ok) {
 		snprintf(err, errlen, "cannot secure the %s endpoint %s: %s", what, endpoint,
 			 zmq_strerror(zmq_errno()));
+		if (fd >= 0)
+			close(fd);
 		return -DOCKET_ESYS;
 	}
-	if (zmq_bind(sock, endpoint) < 0)
-		return bind_failed(endpoint, what, zmq_errno(), err, errlen);
+	/* With ZMQ_USE_FD libzmq listens on fd and takes the endpoint's address as read. */
+	rc = zmq_bind(sock, endpoint);
+	int bind_errno = zmq_errno();
+	zmq_setsockopt(sock, ZMQ_USE_FD, &none, sizeof none);
+	if (rc < 0) {
+		if (fd >= 0)
+			close(fd);
+		return bind_failed(endpoint, what, bind_errno, err, errlen);
+	}
+	if (fd >= 0) {
+		char at[256];
+		size_t len = sizeof at;
+		if (zmq_getsockopt(sock, ZMQ_LAST_ENDPOINT, at, &len) < 0)
+			snprintf(at, sizeof at, "%s", endpoint);
+		log_msg(LOG_INFO, "the %s endpoint is the socket systemd passed as '%s': %s", what,
+			name, at);
+		/* Its mode and group are the socket unit's (SocketMode=, SocketGroup=). */
+		return 0;
+	}
 	if (on)
 		return 0;
 	/* Whoever can open the socket file is the local principal: owner and group only. */
 	const char *path = endpoint + strlen("ipc://");
 	if (path[0] == '@')
 		return 0; /* an abstract socket has no file to guard */
-	if (chmod(path, 0660) < 0 || (group != (gid_t)-1 && chown(path, (uid_t)-1, group) < 0)) {
+	struct stat st;
+	/* Only when it differs, so that a strict seccomp filter need not allow chown(2). */
+	if (chmod(path, 0660) < 0 ||
+	    (group != (gid_t)-1 &&
+	     (stat(path, &st) < 0 || (st.st_gid != group && chown(path, (uid_t)-1, group) < 0)))) {
 		int e = errno;
 		snprintf(err, errlen, "cannot set the mode of the %s socket %s: %s", what, path,
 			 strerror(e));

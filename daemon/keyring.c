@@ -7,6 +7,7 @@
 #include "docket/error.h"
 #include "event.h"
 #include "keyring.h"
+#include "journal.h"
 #include "log.h"
 #include "pack.h"
 #include "proto.h"
@@ -49,8 +50,9 @@ int keyring_open(struct keyring *kr, const char *path, char *err, size_t errlen)
 			  errlen) < 0 &&
 	    errno != EEXIST)
 		log_msg(LOG_WARNING, "%s", err);
-	log_msg(LOG_NOTICE, "created the server key pair %s; public key %s", path,
-		kr->server.public_key);
+	struct log_field f[] = {{"KEY_FILE", path}, {"PUBLIC_KEY", kr->server.public_key}};
+	log_entry(LOG_NOTICE, JOURNAL_KEY, f, 2, "created the server key pair %s; public key %s",
+		  path, kr->server.public_key);
 	return 0;
 }
 
@@ -191,8 +193,9 @@ int keyring_bootstrap(struct keyring *kr, struct store *s, const char *admin_pat
 		snprintf(err, errlen, "cannot record the first client key: %s", store_errmsg(s));
 		return rc;
 	}
-	log_msg(LOG_NOTICE, "created the client key %s for '%.*s' (public key %s)", admin_path,
-		(int)first->name.len, first->name.ptr, admin.public_key);
+	struct log_field f[] = {{"KEY_FILE", admin_path}, {"PUBLIC_KEY", admin.public_key}};
+	log_entry(LOG_NOTICE, JOURNAL_KEY, f, 2, "created the client key %s for '%.*s' (public key %s)",
+		  admin_path, (int)first->name.len, first->name.ptr, admin.public_key);
 	return keyring_load(kr, s);
 }
 

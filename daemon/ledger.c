@@ -16,6 +16,7 @@
 #include "chain.h"
 #include "docket/error.h"
 #include "ledger.h"
+#include "journal.h"
 #include "log.h"
 #include "pack.h"
 #include "wallclock.h"
@@ -49,6 +50,7 @@ struct ledger {
 	void *xpub;
 	struct zmq_watch *watch;
 	int64_t checkpointed; /* seq of the last checkpoint published; 0: none */
+	char checkpointed_at[WALLCLOCK_TS_LEN]; /* when it was signed */
 	msgpack_sbuffer buf;
 };
 
@@ -161,7 +163,8 @@ static int check_log(struct ledger *l, const struct ledger_options *o, int64_t *
 		return -DOCKET_ESTORAGE;
 	}
 	if (!o->check_ms)
-		log_msg(LOG_NOTICE, "the log's chain goes unchecked at start (start_check_ms = 0)");
+		log_entry(LOG_NOTICE, JOURNAL_INTEGRITY, NULL, 0,
+			  "the log's chain goes unchecked at start (start_check_ms = 0)");
 	if (r.bad_seq) {
 		snprintf(err, errlen,
 			 "the log does not verify: seq %lld: %s; docketd will not write to it "
@@ -182,7 +185,7 @@ static int check_log(struct ledger *l, const struct ledger_options *o, int64_t *
 		return -DOCKET_ESTORAGE;
 	}
 	if (!r.complete)
-		log_msg(LOG_WARNING,
+		log_entry(LOG_WARNING, JOURNAL_INTEGRITY, NULL, 0,
 			"the log's chain verifies up to seq %lld, as far as start_check_ms (%u ms) "
 			"allowed; seq %lld to %lld were not checked",
 			(long long)r.head_seq, o->check_ms, (long long)r.head_seq + 1,
@@ -190,7 +193,7 @@ static int check_log(struct ledger *l, const struct ledger_options *o, int64_t *
 	rc = chain_mark_read(l->path, &m);
 	if (rc == -DOCKET_ENOTFOUND) {
 		if (*head > 0)
-			log_msg(LOG_WARNING,
+			log_entry(LOG_WARNING, JOURNAL_INTEGRITY, NULL, 0,
 				"no watermark %s: the log is taken as it is, up to seq %lld; it is "
 				"kept from now on",
 				l->path, (long long)*head);
@@ -305,7 +308,8 @@ static int open_key(struct ledger *l, const char *dir, char *err, size_t errlen)
 			snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
 			return -DOCKET_ESYS;
 		}
-		log_msg(LOG_NOTICE, "created the checkpoint key %s", path);
+		struct log_field f = {"KEY_FILE", path};
+		log_entry(LOG_NOTICE, JOURNAL_KEY, &f, 1, "created the checkpoint key %s", path);
 	} else {
 		snprintf(err, errlen, "cannot read %s: %s", path, strerror(errno));
 		return -DOCKET_ESYS;
@@ -411,6 +415,13 @@ static void on_checkpoint(evutil_socket_t fd, short what, void *arg)
 	zmq_send(l->xpub, l->buf.data, l->buf.size, ZMQ_DONTWAIT);
 	zmq_watch_check(l->watch);
 	l->checkpointed = c.seq;
+	memcpy(l->checkpointed_at, ts, sizeof ts);
+}
+
+void ledger_last_checkpoint(const struct ledger *l, int64_t *seq, const char **at)
+{
+	*seq = l ? l->checkpointed : 0;
+	*at = l ? l->checkpointed_at : "";
 }
 
 int ledger_attach(struct ledger *l, struct event_base *base, void *xpub, struct zmq_watch *watch)

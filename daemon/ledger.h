@@ -39,6 +39,9 @@ int ledger_open(struct ledger **out, struct store *store, const struct ledger_op
  */
 int ledger_attach(struct ledger *l, struct event_base *base, void *xpub, struct zmq_watch *watch);
 
+/* The last checkpoint published since start: seq 0 (at "") when none. NULL-safe. */
+void ledger_last_checkpoint(const struct ledger *l, int64_t *seq, const char **at);
+
 /* Stop publishing checkpoints, before the socket closes. NULL-safe. */
 void ledger_detach(struct ledger *l);
 

@@ -12,22 +12,28 @@
 #include <sys/stat.h>
 #include <sysexits.h>
 #include <time.h>
-#include <systemd/sd-daemon.h>
 #include <unistd.h>
 
+#include "activation.h"
+#include "checkpointer.h"
 #include "config.h"
 #include "keyring.h"
 #include "ledger.h"
 #include "docket/docket.h"
+#include "journal.h"
 #include "log.h"
+#include "notify.h"
 #include "office.h"
+#include "restore.h"
 #include "server.h"
 #include "state.h"
 #include "store.h"
+#include "watchdog.h"
 
 struct daemon {
 	struct config config;
 	const char *config_path;
+	int check_config; /* --check-config: check, and touch nothing */
 	/* Command-line settings, re-applied over the file on every reload. */
 	const char *override[8][2];
 	int noverride;
@@ -38,7 +44,10 @@ struct daemon {
 	struct server server;
 	struct store *store;
 	struct ledger *ledger; /* the watermark and checkpoints beside the database */
+	struct checkpointer *wal; /* the WAL's checkpoints, out of the commits */
+	const char *restore;   /* --restore FILE: install a backup, and serve nothing */
 	struct state state;
+	struct watchdog *watchdog; /* systemd's, when it asks for one */
 };
 
 static void usage(FILE *f)
@@ -48,27 +57,36 @@ static void usage(FILE *f)
 		"Run docket's daemon in the foreground: it applies decision lifecycle commands\n"
 		"and publishes every change.\n"
 		"\n"
-		"  -c, --config FILE      read settings from the INI file FILE\n"
+		"  -c, --config FILE      read settings from the INI file FILE and FILE.d/*.conf\n"
 		"      --state-dir DIR    keep the database in DIR (default: ./state)\n"
 		"      --listen ENDPOINT  take commands on ENDPOINT (default: %s)\n"
 		"      --publish ENDPOINT publish events on ENDPOINT (default: %s)\n"
+		"      --restore FILE     check the backup FILE and make it the state directory's\n"
+		"                         database (docketd must not be running), then exit\n"
+		"      --check-config     check the settings and exit; creates and binds nothing\n"
 		"  -h, --help             show this help and exit\n"
 		"  -V, --version          show the version and exit\n"
 		"\n"
-		"Signals: SIGTERM and SIGINT stop after the batch in hand; SIGHUP rereads FILE.\n"
+		"Signals: SIGTERM and SIGINT stop after the batch in hand; SIGHUP rereads FILE\n"
+		"and its drop-ins.\n"
 		"See docketd(8).\n",
 		DOCKET_DEFAULT_ENDPOINT, DOCKET_DEFAULT_EVENTS);
 }
 
-static int load_config(struct daemon *d, struct config *c, char *err, size_t errlen)
+/*
+ * The file, its drop-ins and the command line, read into c. Every error
+ * found is logged, each after context; returns 0 or -DOCKET_ECONFIG.
+ */
+static int load_config(struct daemon *d, struct config *c, const char *context)
 {
-	config_defaults(c);
-	if (d->config_path && config_load(c, d->config_path, err, errlen) < 0)
-		return -DOCKET_ECONFIG;
-	for (int i = 0; i < d->noverride; i++)
-		if (config_set(c, "docketd", d->override[i][0], d->override[i][1], err, errlen) < 0)
-			return -DOCKET_ECONFIG;
-	return config_check(c, err, errlen);
+	struct config_report r;
+	int rc = config_read(c, d->config_path, d->override, d->noverride, &r);
+	for (int i = 0; i < r.nerr && i < CONFIG_MAX_ERRORS; i++)
+		log_msg(LOG_ERR, "%s%s", context, r.err[i]);
+	if (r.nerr > CONFIG_MAX_ERRORS)
+		log_msg(LOG_ERR, "%s%d more errors", context, r.nerr - CONFIG_MAX_ERRORS);
+	config_report_free(&r);
+	return rc;
 }
 
 static void set_principal(struct daemon *d)
@@ -86,17 +104,18 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 	char err[512];
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+	notify_state("RELOADING=1\nMONOTONIC_USEC=%llu",
 		   (unsigned long long)now.tv_sec * 1000000 + (unsigned long long)now.tv_nsec / 1000);
-	if (load_config(d, &c, err, sizeof err) < 0) {
-		log_msg(LOG_ERR, "reload refused, keeping the running settings: %s", err);
-		sd_notify(0, "READY=1\nSTATUS=reload refused: configuration invalid");
+	if (load_config(d, &c, "reload refused, keeping the running settings: ") < 0) {
+		log_entry(LOG_ERR, JOURNAL_RELOAD, NULL, 0, "reload refused");
+		notify_state("READY=1\nSTATUS=reload refused: configuration invalid");
 		return;
 	}
 	struct office office;
 	if (office_open(&office, &c, err, sizeof err) < 0) {
-		log_msg(LOG_ERR, "reload refused, keeping the running settings: %s", err);
-		sd_notify(0, "READY=1\nSTATUS=reload refused: configuration invalid");
+		log_entry(LOG_ERR, JOURNAL_RELOAD, NULL, 0,
+			  "reload refused, keeping the running settings: %s", err);
+		notify_state("READY=1\nSTATUS=reload refused: configuration invalid");
 		return;
 	}
 	if (strcmp(c.state_dir, d->config.state_dir) || strcmp(c.listen, d->config.listen) ||
@@ -108,22 +127,26 @@ static void on_reload(evutil_socket_t sig, short what, void *arg)
 		log_msg(LOG_WARNING, "[docketd] settings take effect at the next start");
 	memcpy(d->config.principal, c.principal, sizeof c.principal);
 	d->config.roles = c.roles;
+	/* The log's level too, so that debug entries can be had without a restart. */
+	d->config.log_level = c.log_level;
+	log_set_level(c.log_level);
 	set_principal(d);
 	/* The office's zone and reminders apply at once: what is pending is planned anew. */
 	office_close(&d->office);
 	d->office = office;
 	if (server_replan(&d->server, err, sizeof err) < 0)
 		log_msg(LOG_ERR, "%s", err);
-	sd_notify(0, "READY=1\nSTATUS=configuration reloaded");
-	log_msg(LOG_INFO, "configuration reloaded");
+	notify_state("READY=1\nSTATUS=configuration reloaded");
+	log_entry(LOG_INFO, JOURNAL_RELOAD, NULL, 0, "configuration reloaded");
 }
 
 static void on_stop(evutil_socket_t sig, short what, void *arg)
 {
 	(void)what;
 	struct daemon *d = arg;
-	log_msg(LOG_INFO, "%s: stopping", strsignal((int)sig));
-	sd_notify(0, "STOPPING=1");
+	struct log_field f = {"SIGNAL", sig == SIGTERM ? "TERM" : sig == SIGINT ? "INT" : "?"};
+	log_entry(LOG_INFO, JOURNAL_STOPPED, &f, 1, "%s: stopping", strsignal((int)sig));
+	notify_state("STOPPING=1");
 	/* The loop calls this between batches, so the batch in hand is done. */
 	event_base_loopbreak(d->base);
 }
@@ -208,6 +231,12 @@ static int open_keys(struct daemon *d)
 	return EX_OK;
 }
 
+/* Long options without a short one. */
+enum { OPT_CHECK_CONFIG = 0x100 };
+
+/* --restore, a long option alone too. */
+enum { OPT_RESTORE = 0x200 };
+
 static int parse_args(struct daemon *d, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -215,6 +244,8 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 		{"state-dir", required_argument, NULL, 's'},
 		{"listen", required_argument, NULL, 'l'},
 		{"publish", required_argument, NULL, 'p'},
+		{"restore", required_argument, NULL, OPT_RESTORE},
+		{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{NULL, 0, NULL, 0},
@@ -235,6 +266,12 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 				fprintf(stderr, "docketd: too many options\n");
 				return EX_USAGE;
 			}
+			break;
+		case OPT_CHECK_CONFIG:
+			d->check_config = 1;
+			break;
+		case OPT_RESTORE:
+			d->restore = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -258,9 +295,12 @@ int main(int argc, char **argv)
 {
 	struct daemon d = {.state = {.dir_fd = -1, .lock_fd = -1}};
 	struct event *sigs[3] = {NULL, NULL, NULL};
+	bool ready = false;
 	int code = parse_args(&d, argc, argv);
 	if (code != EX_OK)
 		return code;
+	if (d.check_config)
+		return config_check_run(d.config_path, d.override, d.noverride);
 
 	char err[512];
 	/* libsodium hashes the imported decisions that come without a reference. */
@@ -268,10 +308,9 @@ int main(int argc, char **argv)
 		log_msg(LOG_ERR, "cannot initialise libsodium");
 		return EX_SOFTWARE;
 	}
-	if (load_config(&d, &d.config, err, sizeof err) < 0) {
-		log_msg(LOG_ERR, "%s", err);
+	if (load_config(&d, &d.config, "") < 0)
 		return EX_CONFIG;
-	}
+	log_set_level(d.config.log_level);
 	set_principal(&d);
 	if (office_open(&d.office, &d.config, err, sizeof err) < 0) {
 		log_msg(LOG_ERR, "%s", err);
@@ -282,6 +321,10 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	/* The database holds restricted records: nothing docketd creates is world-readable. */
 	umask(027);
+	if (d.restore) {
+		office_close(&d.office);
+		return restore_run(d.restore, d.config.state_dir);
+	}
 
 	if ((code = open_state(&d)) != EX_OK)
 		goto out;
@@ -289,6 +332,11 @@ int main(int argc, char **argv)
 		goto out;
 	if ((code = open_keys(&d)) != EX_OK)
 		goto out;
+	if (checkpointer_open(&d.wal, d.store, store_path(d.store), err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		code = EX_CANTCREAT;
+		goto out;
+	}
 	code = EX_OSERR;
 	if (!(d.base = event_base_new())) {
 		log_msg(LOG_ERR, "cannot create the event loop");
@@ -303,6 +351,8 @@ int main(int argc, char **argv)
 		.heartbeat_ms = d.config.heartbeat_ms,
 		.ledger = d.ledger,
 		.ipc_group = (gid_t)-1,
+		.state_dir = d.config.state_dir,
+		.wal = d.wal,
 	};
 	if (d.config.ipc_group[0]) {
 		struct group *g = getgrnam(d.config.ipc_group);
@@ -322,6 +372,12 @@ int main(int argc, char **argv)
 						  : EX_OSERR;
 		goto out;
 	}
+	/* A socket systemd passed that no endpoint took would keep its clients waiting. */
+	if (activation_leftover(err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		code = EX_CONFIG;
+		goto out;
+	}
 	/* Reminders due while docketd was down fire now, or are recorded missed. */
 	if (server_replan(&d.server, err, sizeof err) < 0) {
 		log_msg(LOG_ERR, "%s", err);
@@ -336,28 +392,55 @@ int main(int argc, char **argv)
 			log_msg(LOG_ERR, "cannot handle signals");
 			goto out;
 		}
+	if (watchdog_start(&d.watchdog, d.base, err, sizeof err) < 0) {
+		log_msg(LOG_ERR, "%s", err);
+		goto out;
+	}
+	if (d.watchdog)
+		log_msg(LOG_INFO, "watchdog: systemd expects a sign of life every %llu ms",
+			(unsigned long long)(watchdog_usec(d.watchdog) / 1000));
 
 	/* The endpoints as bound: a port 0 or an interface name resolved. */
 	char cmd_at[256], ev_at[256];
 	server_endpoints(&d.server, cmd_at, sizeof cmd_at, ev_at, sizeof ev_at);
-	log_msg(LOG_INFO, "ready: commands on %s, events on %s, state in %s", cmd_at, ev_at,
-		d.config.state_dir);
-	sd_notifyf(0, "READY=1\nSTATUS=commands on %s, events on %s\nMAINPID=%lu", cmd_at,
+	char head[24];
+	snprintf(head, sizeof head, "%lld", (long long)store_next_seq(d.store) - 1);
+	struct log_field at[] = {{"COMMAND_ENDPOINT", cmd_at},
+				 {"EVENT_ENDPOINT", ev_at},
+				 {"STATE_DIR", d.config.state_dir},
+				 {"SEQ", head}};
+	log_entry(LOG_INFO, JOURNAL_READY, at, 4, "ready: commands on %s, events on %s, state in %s",
+		  cmd_at, ev_at, d.config.state_dir);
+	ready = true;
+	notify_state("READY=1\nSTATUS=commands on %s, events on %s\nMAINPID=%lu", cmd_at,
 		   ev_at, (unsigned long)getpid());
 	if (event_base_dispatch(d.base) < 0) {
 		log_msg(LOG_ERR, "the event loop failed");
 		goto out;
 	}
 	code = EX_OK;
-	log_msg(LOG_INFO, "stopped after %llu commands in %llu batches",
-		(unsigned long long)d.server.commands, (unsigned long long)d.server.batches);
+	char done[24];
+	snprintf(done, sizeof done, "%llu", (unsigned long long)d.server.commands);
+	struct log_field f = {"COMMANDS", done};
+	log_entry(LOG_INFO, JOURNAL_STOPPED, &f, 1, "stopped after %llu commands in %llu batches",
+		  (unsigned long long)d.server.commands, (unsigned long long)d.server.batches);
 out:
+	if (!ready && code != EX_OK) {
+		char status[8];
+		snprintf(status, sizeof status, "%d", code);
+		struct log_field why = {"EXIT_STATUS", status};
+		log_entry(LOG_ERR, JOURNAL_START_FAILED, &why, 1, "not started (exit status %d)",
+			  code);
+	}
 	for (int i = 0; i < 3; i++)
 		if (sigs[i])
 			event_free(sigs[i]);
+	watchdog_stop(&d.watchdog);
 	server_close(&d.server);
 	keyring_close(&d.keys);
 	ledger_close(&d.ledger);
+	/* Before the store: the last connection to close makes SQLite's final checkpoint. */
+	checkpointer_close(&d.wal);
 	store_close(&d.store);
 	office_close(&d.office);
 	if (d.base)

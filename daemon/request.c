@@ -9,6 +9,7 @@
 #include "docket/error.h"
 #include "proto.h"
 #include "request.h"
+#include "utf8.h"
 
 enum kind {
 	K_REF,  /* a reference: canonical form of ref.h, at most 64 bytes */
@@ -98,6 +99,8 @@ static const struct {
 	[F_KEY] = {"key", K_LINE, NULL},
 	[F_PRINCIPAL] = {"principal", K_LINE, NULL},
 	[F_ROLES] = {"roles", K_ARRAY, NULL},
+	[F_PATH] = {"path", K_LINE, NULL},
+	[F_FORCE] = {"force", K_BOOL, NULL},
 };
 
 #define TEXT_FIELDS                                                                          \
@@ -189,6 +192,8 @@ static const struct {
 	[OP_KEY_ROLES] = {BIT(F_KEY) | BIT(F_ROLES), BIT(F_KEY) | BIT(F_ROLES)},
 	[OP_KEY_REVOKE] = {BIT(F_KEY), BIT(F_KEY)},
 	[OP_KEYS] = {0, 0},
+	[OP_STATUS] = {0, 0},
+	[OP_BACKUP] = {BIT(F_PATH) | BIT(F_FORCE), BIT(F_PATH)},
 };
 
 const char *request_field_name(int f)
@@ -217,45 +222,6 @@ static int fail(char *err, size_t errlen, int code, const char *fmt, ...)
 	vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
 	return code;
-}
-
-/* Strict UTF-8: no overlongs, surrogates or code points past U+10FFFF. */
-static int utf8_valid(const unsigned char *s, uint32_t len, int one_line)
-{
-	uint32_t i = 0;
-	while (i < len) {
-		unsigned c = s[i];
-		if (c < 0x80) {
-			if (one_line && (c < 0x20 || c == 0x7f))
-				return 0;
-			i++;
-			continue;
-		}
-		unsigned n, min;
-		uint32_t cp;
-		if ((c & 0xe0) == 0xc0)
-			n = 1, min = 0x80, cp = c & 0x1f;
-		else if ((c & 0xf0) == 0xe0)
-			n = 2, min = 0x800, cp = c & 0x0f;
-		else if ((c & 0xf8) == 0xf0)
-			n = 3, min = 0x10000, cp = c & 0x07;
-		else
-			return 0;
-		if (len - i <= n)
-			return 0;
-		for (unsigned k = 1; k <= n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = cp << 6 | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		/* C1 controls (NEL among them) and the Unicode line separators break lines too. */
-		if (one_line && ((cp >= 0x80 && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 enum { ENV_ID = 1, ENV_V = 2, ENV_OP = 4 };
@@ -324,7 +290,7 @@ static int read_field(struct request *req, int f, const struct codec_value *v, s
 		req->s[f] = (struct str){canon, (uint32_t)n};
 		return 0;
 	}
-	if (!utf8_valid((const unsigned char *)v->u.s.ptr, v->u.s.len, kind != K_TEXT))
+	if (!utf8_valid(v->u.s.ptr, v->u.s.len, kind == K_TEXT ? UTF8_TEXT : UTF8_LINE))
 		return fail(err, errlen, -DOCKET_EBADREQ,
 			    kind == K_TEXT ? "'%s' is not valid UTF-8"
 					   : "'%s' must be one line of valid UTF-8",

@@ -86,6 +86,8 @@ enum field {
 	F_KEY,
 	F_PRINCIPAL,
 	F_ROLES,
+	F_PATH,
+	F_FORCE,
 	F_COUNT
 };
 

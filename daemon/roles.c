@@ -68,6 +68,8 @@ static const unsigned allowed[OP_COUNT] = {
 	[OP_KEY_ROLES] = ADMIN,
 	[OP_KEY_REVOKE] = ADMIN,
 	[OP_KEYS] = ADMIN,
+	[OP_STATUS] = READER,
+	[OP_BACKUP] = ADMIN,
 };
 
 unsigned roles_allowed(int op)

@@ -5,11 +5,16 @@
 #include <unistd.h>
 #include <zmq.h>
 
+#include "backup.h"
+#include "checkpointer.h"
+#include "clock.h"
 #include "codec.h"
 #include "endpoint.h"
 #include "docket/error.h"
 #include "pack.h"
+#include "journal.h"
 #include "log.h"
+#include "notify.h"
 #include "proto.h"
 #include "reminder.h"
 #include "server.h"
@@ -210,6 +215,8 @@ static void reply(struct server *s)
 	struct batch *b = &s->batch;
 	for (size_t i = 0; i < b->n; i++) {
 		struct batch_entry *e = &b->e[i];
+		if (e->deferred)
+			continue;
 		/* ROUTER drops replies to peers that have gone: nothing to handle here. */
 		if (zmq_msg_send(&e->route, s->router, ZMQ_SNDMORE | ZMQ_DONTWAIT) < 0)
 			continue;
@@ -261,7 +268,11 @@ static void remind(struct server *s)
 		ledger_committed(s->ledger);
 		publish(s, &s->reminders);
 		zmq_watch_check(s->xpub_watch);
-		log_msg(LOG_INFO, "settled %d reminders", settled);
+		journal_changes(&s->reminders);
+		char n[16];
+		snprintf(n, sizeof n, "%d", settled);
+		struct log_field f = {"REMINDERS", n};
+		log_entry(LOG_INFO, JOURNAL_REMINDERS, &f, 1, "settled %d reminders", settled);
 	}
 	rearm(s, x.now);
 }
@@ -285,12 +296,15 @@ static void on_commands(void *router, void *arg)
 		identify(s, &b->e[b->n++]);
 	if (b->n == 0)
 		return;
+	checkpointer_before_batch(s->wal);
 	int committed = batch_run(b) == 0;
 	if (committed)
 		ledger_committed(s->ledger);
 	/* Events first: a client that has its reply finds the event already sent. */
 	publish(s, &b->outbox);
 	reply(s);
+	/* The journal's entries after the replies: a client never waits on the journal. */
+	journal_changes(&b->outbox);
 	s->commands += b->n;
 	s->batches++;
 	if (committed && b->replanned)
@@ -336,25 +350,43 @@ int server_replan(struct server *s, char *err, size_t errlen)
  * ZMQ_XPUB_WELCOME_MSG goes out when the connection is made, which can be
  * before the subscriptions are: an event published between the two was
  * lost to the subscriber.) Other subscribers get the welcome too, and
- * ignore it; XPUB_VERBOSE passes every subscriber's request up, not only
+ * ignore it; XPUB_VERBOSER passes every subscriber's request up, not only
  * the first of a prefix.
  */
 /*
  * docket.batch goes out only while someone asked for it by name (or by a
  * prefix of it other than the empty one): a subscriber to every topic
  * would otherwise take each event twice. libzmq passes up each subscription
- * (XPUB_VERBOSE) and an unsubscription when the last subscriber of a prefix
- * leaves, so one bit per prefix length says whether any holds it.
+ * and each unsubscription (XPUB_VERBOSER), so a count per prefix length
+ * says whether any subscriber holds it, and its bit is set while one does.
  */
 static void note_batch_interest(struct server *s, const char *p, size_t n)
 {
 	size_t len = n - 1;
 	if (len < 1 || len > strlen(BATCH) || memcmp(p + 1, BATCH, len) != 0)
 		return;
+	/* XPUB_VERBOSER passes up every unsubscription: one count per prefix length. */
 	if (p[0] == 1)
+		s->batch_subs[len]++;
+	else if (p[0] == 0 && s->batch_subs[len])
+		s->batch_subs[len]--;
+	if (s->batch_subs[len])
 		s->batch_prefixes |= 1u << len;
-	else if (p[0] == 0)
+	else
 		s->batch_prefixes &= ~(1u << len);
+}
+
+/*
+ * Who listens, for the status query: every subscription and unsubscription
+ * comes up (XPUB_VERBOSER, a departed subscriber's too), and each libdocket
+ * subscriber holds the welcome's exactly once.
+ */
+static void note_subscriber(struct server *s, const char *p, size_t n)
+{
+	int delta = p[0] == 1 ? 1 : p[0] == 0 ? -1 : 0;
+	s->subscriptions += delta;
+	if (n == 1 + strlen(WELCOME) && memcmp(p + 1, WELCOME, n - 1) == 0)
+		s->subscribers += delta;
 }
 
 static void on_subscriptions(void *xpub, void *arg)
@@ -368,10 +400,31 @@ static void on_subscriptions(void *xpub, void *arg)
 		if (n == 0)
 			continue;
 		note_batch_interest(s, p, n);
+		note_subscriber(s, p, n);
 		if (n == 1 + strlen(WELCOME) && p[0] == 1 && memcmp(p + 1, WELCOME, n - 1) == 0)
 			zmq_send(xpub, WELCOME, strlen(WELCOME), ZMQ_DONTWAIT);
 	}
 	zmq_msg_close(&m);
+}
+
+/*
+ * Once a second: a sample for the commands' rate, and the STATUS= line
+ * systemctl status shows, sent only when it reads differently.
+ */
+static void on_tick(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	struct server *s = arg;
+	char line[sizeof s->status];
+	stats_sample(&s->stats, clock_ms(), s->commands);
+	snprintf(line, sizeof line, "serving: last seq %lld, %u commands/s, %lld subscribers",
+		 (long long)(store_next_seq(s->store) - 1), s->stats.rate,
+		 (long long)s->subscribers);
+	if (strcmp(line, s->status) == 0)
+		return;
+	memcpy(s->status, line, sizeof line);
+	notify_status("STATUS=%s", line);
 }
 
 static int set(void *sock, int opt, const void *val, size_t len)
@@ -395,12 +448,15 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 	s->inline_max = o->event_inline_max;
 	s->heartbeat_ms = o->heartbeat_ms;
 	s->ledger = o->ledger;
+	s->wal = o->wal;
+	stats_init(&s->stats);
 	outbox_init(&s->reminders);
 	msgpack_sbuffer_init(&s->scratch);
 	if (batch_init(&s->batch, o->batch_max, store, office) < 0) {
 		snprintf(err, errlen, "out of memory");
 		return -DOCKET_ENOMEM;
 	}
+	s->batch.server = s;
 	if (!(s->zctx = zmq_ctx_new()) || !(s->router = zmq_socket(s->zctx, ZMQ_ROUTER)) ||
 	    !(s->xpub = zmq_socket(s->zctx, ZMQ_XPUB))) {
 		snprintf(err, errlen, "cannot create sockets: %s", zmq_strerror(zmq_errno()));
@@ -411,7 +467,7 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 	    set(s->xpub, ZMQ_LINGER, &linger, sizeof linger) < 0 ||
 	    set(s->xpub, ZMQ_SNDHWM, &o->event_hwm, sizeof o->event_hwm) < 0 ||
 	    set(s->xpub, ZMQ_MAXMSGSIZE, &maxmsg, sizeof maxmsg) < 0 ||
-	    set(s->xpub, ZMQ_XPUB_VERBOSE, &one, sizeof one) < 0) {
+	    set(s->xpub, ZMQ_XPUB_VERBOSER, &one, sizeof one) < 0) {
 		snprintf(err, errlen, "cannot set socket options: %s", zmq_strerror(zmq_errno()));
 		goto fail;
 	}
@@ -449,6 +505,16 @@ int server_open(struct server *s, struct event_base *base, const struct server_o
 		snprintf(err, errlen, "cannot make the checkpoint timer");
 		goto fail;
 	}
+	struct timeval second = {1, 0};
+	if (!(s->tick = event_new(base, -1, EV_PERSIST, on_tick, s)) ||
+	    event_add(s->tick, &second) < 0) {
+		snprintf(err, errlen, "cannot make the status timer");
+		rc = -DOCKET_ENOMEM;
+		goto fail;
+	}
+	if ((rc = backup_open(&s->backup, base, store_path(store), o->state_dir, s->router,
+			      s->router_watch, err, errlen)) < 0)
+		goto fail;
 	return 0;
 fail:;
 	int saved = errno;
@@ -466,6 +532,11 @@ void server_endpoints(struct server *s, char *cmd, size_t cmdlen, char *ev, size
 
 void server_close(struct server *s)
 {
+	/* A backup in hand is cut short, and told so while the socket is open. */
+	backup_close(&s->backup);
+	if (s->tick)
+		event_free(s->tick);
+	s->tick = NULL;
 	ledger_detach(s->ledger);
 	alarm_destroy(&s->alarm);
 	if (s->heartbeat)

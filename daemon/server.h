@@ -11,6 +11,7 @@
 #include "keyring.h"
 #include "ledger.h"
 #include "office.h"
+#include "stats.h"
 #include "store.h"
 #include "zap.h"
 #include "zmq_watch.h"
@@ -39,6 +40,14 @@ struct server {
 	unsigned batch_prefixes;   /* bit n: some subscriber holds the first n bytes of docket.batch */
 	msgpack_sbuffer scratch;   /* heartbeats and head forms, reused */
 	struct ledger *ledger;
+	struct stats stats;        /* the commands' rate, for STATUS= and the status query */
+	struct event *tick;        /* once a second: a sample, and STATUS= when it changed */
+	char status[192];          /* the STATUS= line last sent */
+	struct checkpointer *wal;  /* the WAL's checkpoints; NULL: SQLite's own */
+	struct backup *backup;
+	int64_t subscribers;       /* subscribers holding docket.welcome: libdocket's, each once */
+	int64_t subscriptions;     /* every subscription held on the event socket */
+	unsigned batch_subs[16];   /* subscriptions to each prefix length of docket.batch */
 };
 
 struct server_options {
@@ -50,6 +59,8 @@ struct server_options {
 	unsigned heartbeat_ms;
 	struct ledger *ledger;     /* told of each commit; publishes checkpoints. NULL: none */
 	gid_t ipc_group;           /* group of ipc socket files, (gid_t)-1 to leave it */
+	const char *state_dir;     /* where the last backup is recorded */
+	struct checkpointer *wal;  /* reported by the status query; NULL: none */
 };
 
 /*

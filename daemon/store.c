@@ -89,6 +89,52 @@ const char *store_errmsg(const struct store *s)
 	return sqlite3_errmsg(s->db);
 }
 
+const char *store_path(const struct store *s)
+{
+	const char *p = sqlite3_db_filename(s->db, "main");
+	return p ? p : "";
+}
+
+int store_on_wal(struct store *s, int64_t keep_bytes, store_wal_fn fn, void *arg)
+{
+	if (!fn) {
+		sqlite3_wal_hook(s->db, NULL, NULL);
+		return 0;
+	}
+	char sql[64];
+	snprintf(sql, sizeof sql, "PRAGMA journal_size_limit=%lld", (long long)keep_bytes);
+	if (sqlite3_wal_autocheckpoint(s->db, 0) != SQLITE_OK ||
+	    sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		return -DOCKET_ESTORAGE;
+	/* After wal_autocheckpoint, which sets a hook of its own that this one replaces. */
+	sqlite3_wal_hook(s->db, fn, arg);
+	return 0;
+}
+
+int store_wal_checkpoint(struct store *s, int64_t *log, int64_t *done)
+{
+	int l = -1, d = -1;
+	int rc = sqlite3_wal_checkpoint_v2(s->db, "main", SQLITE_CHECKPOINT_PASSIVE, &l, &d);
+	*log = l;
+	*done = d;
+	return rc == SQLITE_OK ? 0 : rc == SQLITE_BUSY ? -DOCKET_ECONFLICT : -DOCKET_ESTORAGE;
+}
+
+int store_pending_reminders(struct store *s, int64_t *n)
+{
+	/* Asked by the status query now and then: prepared each time, kept out of the table. */
+	sqlite3_stmt *q;
+	*n = 0;
+	if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM reminders WHERE status = 'pending'", -1,
+			       &q, NULL) != SQLITE_OK)
+		return -DOCKET_ESTORAGE;
+	int rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		*n = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc == SQLITE_ROW ? 0 : -DOCKET_ESTORAGE;
+}
+
 void store_reset(sqlite3_stmt *q)
 {
 	sqlite3_reset(q);

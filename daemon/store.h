@@ -129,6 +129,34 @@ void store_close(struct store **s);
 /* The last SQLite error message, for logs and replies. */
 const char *store_errmsg(const struct store *s);
 
+/* ---- operations: the WAL, the files, counts for the status query (store.c) ---- */
+
+/* The database file's path, as opened. */
+const char *store_path(const struct store *s);
+
+/*
+ * Hand the WAL's checkpoints to fn, called after each commit with the
+ * WAL's length in pages (sqlite3_wal_hook): SQLite's automatic
+ * checkpoint, which runs inside the commit that crosses its threshold,
+ * stops, and the WAL file is cut back to keep_bytes when it starts again
+ * (journal_size_limit). fn NULL removes the hook (keep_bytes ignored).
+ * Returns 0 or -DOCKET_ESTORAGE.
+ */
+struct sqlite3;
+typedef int (*store_wal_fn)(void *arg, struct sqlite3 *db, const char *name, int pages);
+int store_on_wal(struct store *s, int64_t keep_bytes, store_wal_fn fn, void *arg);
+
+/*
+ * A passive checkpoint on docketd's own connection, between batches:
+ * *log and *done are the WAL's pages and those now copied. Returns 0,
+ * -DOCKET_ECONFLICT when another checkpoint is running, or
+ * -DOCKET_ESTORAGE.
+ */
+int store_wal_checkpoint(struct store *s, int64_t *log, int64_t *done);
+
+/* How many reminders are pending. Returns 0 or -DOCKET_ESTORAGE. */
+int store_pending_reminders(struct store *s, int64_t *n);
+
 /*
  * Transactions: one per batch, one savepoint per command. Each returns 0 or
  * -DOCKET_ESTORAGE. The next event seq is rewound with the data on rollback.

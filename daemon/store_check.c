@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "docket/error.h"
+#include "journal.h"
 #include "log.h"
 #include "store_int.h"
 
@@ -140,7 +141,7 @@ static void add_line(char *err, size_t errlen, const char *line)
 int store_check_pages(sqlite3 *db, unsigned budget_ms, char *err, size_t errlen)
 {
 	if (budget_ms == 0) {
-		log_msg(LOG_NOTICE,
+		log_entry(LOG_NOTICE, JOURNAL_INTEGRITY, NULL, 0,
 		        "the database's pages go unchecked at start (start_check_ms = 0)");
 		return 0;
 	}
@@ -172,7 +173,7 @@ int store_check_pages(sqlite3 *db, unsigned budget_ms, char *err, size_t errlen)
 		rc = -DOCKET_ESTORAGE;
 	} else if (step == SQLITE_INTERRUPT && spent) {
 		/* A large file may take minutes: docketd starts rather than wait, and says so. */
-		log_msg(LOG_WARNING,
+		log_entry(LOG_WARNING, JOURNAL_INTEGRITY, NULL, 0,
 		        "the check of the database's pages was cut short after %u ms "
 		        "(start_check_ms): the rest of the file was not checked",
 		        budget_ms);

@@ -5,6 +5,7 @@
 
 #include "clock.h"
 #include "docket/error.h"
+#include "journal.h"
 #include "log.h"
 #include "proto.h"
 #include "zap.h"
@@ -68,8 +69,13 @@ static void note_refusal(struct zap *z, const char *why, const struct frame *add
 	if (now < z->quiet_until)
 		return;
 	z->quiet_until = now + 1000;
-	log_msg(LOG_NOTICE, "refused a connection from %.*s: %s (%ld refused so far)",
-		(int)address->len, address->len ? address->data : "(local)", why, z->refused);
+	char from[80], count[24];
+	snprintf(from, sizeof from, "%.*s", (int)address->len, address->len ? address->data : "");
+	snprintf(count, sizeof count, "%ld", z->refused);
+	struct log_field f[] = {{"REMOTE_ADDRESS", address->len ? from : NULL}, {"REFUSED", count}};
+	log_entry(LOG_NOTICE, JOURNAL_REFUSED, f, 2,
+		  "refused a connection from %s: %s (%ld refused so far)",
+		  address->len ? from : "(local)", why, z->refused);
 }
 
 /*

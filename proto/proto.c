@@ -12,7 +12,7 @@ static const char *const ops[OP_COUNT + 1] = {
 	"meetings", "agenda", "reminders", "due", "info", "render", "register", "search",
 	"imports", "events", "cursor_add", "cursor_delete", "fetch", "ack", "nak", "park",
 	"cursor_retry", "cursor_skip", "cursor_rewind", "cursors", "parked", "key_add",
-	"key_roles", "key_revoke", "keys", NULL,
+	"key_roles", "key_revoke", "keys", "status", "backup", NULL,
 };
 
 const char *const proto_states[ST_COUNT + 1] = {

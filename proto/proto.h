@@ -6,7 +6,7 @@
 
 #define PROTO_VERSION 1
 /* Revision of version 1 this build speaks (PROTOCOL.md section 11). */
-#define PROTO_REVISION 5
+#define PROTO_REVISION 6
 
 /* Largest request docketd answers; larger ones get too_large. */
 #define PROTO_MAX_REQUEST (1024 * 1024)
@@ -68,6 +68,8 @@ enum proto_op {
 	OP_KEY_ROLES,
 	OP_KEY_REVOKE,
 	OP_KEYS,
+	OP_STATUS,
+	OP_BACKUP,
 	OP_COUNT
 };
 #define PROTO_FSM_OPS (OP_SET_REVIEW_DATE + 1)

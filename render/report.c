@@ -2,10 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/xmlstring.h>
-
 #include "docket/error.h"
 #include "report_int.h"
+#include "utf8.h"
 
 void rbuf_add(struct rbuf *b, const char *s, size_t n)
 {
@@ -226,7 +225,7 @@ static int check_date(const char *ymd)
 /* Every string is UTF-8: the HTML page declares it, and no format should emit broken text. */
 static int check_utf8(const char *s)
 {
-	return s == NULL || xmlCheckUTF8((const unsigned char *)s);
+	return s == NULL || utf8_valid(s, strlen(s), UTF8_TEXT);
 }
 
 static int check_decision(const struct report_decision *d)

@@ -20,6 +20,9 @@
 extern "C" {
 #endif
 
+/* libdocket builds with hidden symbols: what these headers declare is its API. */
+#pragma GCC visibility push(default)
+
 #define DOCKET_DEFAULT_ENDPOINT "tcp://127.0.0.1:5570"
 #define DOCKET_DEFAULT_EVENTS "tcp://127.0.0.1:5571"
 #define DOCKET_DEFAULT_TIMEOUT_MS 5000
@@ -84,8 +87,9 @@ int docket_request_append_map(docket_request *r, const char *key, docket_request
  * Use the key pair in the file key_file, and docketd's public key
  * server_key (Z85 text, or a file holding it), for every tcp endpoint this
  * process connects to from now on. NULL for either goes back to finding
- * it: DOCKET_KEY / DOCKET_SERVER_KEY, then key / server_key in the [client]
- * section of $XDG_CONFIG_HOME/docket/client.conf (~/.config/docket/...),
+ * it: DOCKET_KEY / DOCKET_SERVER_KEY, then key / server_key in the [docket]
+ * section of $XDG_CONFIG_HOME/docket/docket.conf (~/.config/docket/...), or
+ * where that names none in the [client] section of client.conf beside it,
  * then state/admin.key and state/server.pub under the working directory
  * (what docketd leaves there on its defaults). Nothing is read until a
  * connection is made. Thread-safe. Returns 0 or -DOCKET_EINVAL (too long).
@@ -342,6 +346,8 @@ int docket_cursor_nak(docket_cursor *c, int64_t seq, int delay_s);
 
 /* Set the event aside as one that retrying will not help (reason may be NULL). */
 int docket_cursor_park(docket_cursor *c, int64_t seq, const char *reason);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

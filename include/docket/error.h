@@ -6,6 +6,8 @@
 extern "C" {
 #endif
 
+#pragma GCC visibility push(default)
+
 /*
  * Functions return DOCKET_OK (0) or one of these negated. The wire names
  * (docket_error_name) are the `code` strings of PROTOCOL.md section 5.
@@ -46,6 +48,8 @@ const char *docket_error_name(int err);
 
 /* The error whose wire code is name, as a negative value; -DOCKET_EINTERNAL if unknown. */
 int docket_error_from_name(const char *name, unsigned len);
+
+#pragma GCC visibility pop
 
 #ifdef __cplusplus
 }

@@ -484,7 +484,7 @@ static void test_info(void **state)
 	docket_msg *m = must(d, "info", NULL);
 	H_ASSERT_STR(h_str(m, "timezone"), "America/New_York");
 	assert_int_equal(h_int(m, "protocol"), 1);
-	assert_int_equal(h_int(m, "revision"), 5);
+	assert_int_equal(h_int(m, "revision"), 6);
 	assert_int_equal(h_int(m, "response_period"), 14);
 	assert_int_equal(docket_msg_count(m, "reminders.meeting"), 2);
 	assert_int_equal(h_int(m, "reminders.meeting.0"), 10);

@@ -476,11 +476,11 @@ static void test_cli_calendar(void **state)
 	const char *today = h_jstr(j, "today");
 	assert_non_null(today);
 	days_after(today, 10, review, sizeof review);
-	assert_int_equal(h_jint(j, "revision"), 5);
+	assert_int_equal(h_jint(j, "revision"), 6);
 	json_decref(j);
 	out = text_cli(d, "info", NULL);
 	H_ASSERT_CONTAINS(out, "Europe/London");
-	H_ASSERT_CONTAINS(out, "revision 5");
+	H_ASSERT_CONTAINS(out, "revision 6");
 	H_ASSERT_CONTAINS(out, "28 days");
 	H_ASSERT_CONTAINS(out, "21, 7 and 1 days before");
 	H_ASSERT_CONTAINS(out, "09:00");
@@ -799,10 +799,10 @@ static void test_cli_wide_alignment(void **state)
 	json_decref(draft_cli(d, &next, "q\u0301-2015", "Caf\u00e9"));
 	json_decref(draft_cli(d, &next, "100 - 2015", "Plain"));
 	char *out = text_cli(d, "list", NULL);
-	H_ASSERT_CONTAINS(out, "REF          STATE  VER  DECIDED      TITLE\n");
-	H_ASSERT_CONTAINS(out, "\n100 - 2015   draft  1    -            Plain\n");
-	H_ASSERT_CONTAINS(out, "\nq\u0301-2015       draft  1    -            Caf\u00e9\n");
-	H_ASSERT_CONTAINS(out, "\n\u6771\u4eac 1/2015  draft  1    -            "
+	H_ASSERT_CONTAINS(out, "REF          STATE  VER  DECIDED  TITLE\n");
+	H_ASSERT_CONTAINS(out, "\n100 - 2015   draft  1    -        Plain\n");
+	H_ASSERT_CONTAINS(out, "\nq\u0301-2015       draft  1    -        Caf\u00e9\n");
+	H_ASSERT_CONTAINS(out, "\n\u6771\u4eac 1/2015  draft  1    -        "
 	                       "\u9632\u72af\u30ab\u30e1\u30e9\n");
 	free(out);
 	H_PASS(d);

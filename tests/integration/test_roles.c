@@ -32,7 +32,7 @@ static const struct {
 
 /*
  * Every op of the protocol and the role it needs, written out from
- * PROTOCOL.md sections 1.2, 4.2 to 4.7 and 6.3 rather than taken from
+ * PROTOCOL.md sections 1.2, 4.2 to 4.8 and 6.3 rather than taken from
  * docketd, so that the table in daemon/roles.c is checked against them.
  */
 static const struct {
@@ -92,6 +92,8 @@ static const struct {
     {"key_roles", ADMIN},
     {"key_revoke", ADMIN},
     {"keys", ADMIN},
+    {"status", READER},
+    {"backup", ADMIN},
 };
 
 #define NOPS (sizeof ops / sizeof ops[0])
