@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backup.h"
+#include "smallfile.h"
 #include "docket/error.h"
 #include "log.h"
 #include "pack.h"
@@ -98,29 +99,13 @@ int backup_check(sqlite3 *db, struct chain_report *r, char *err, size_t errlen)
 
 int backup_record_write(const char *path, const struct backup_record *r)
 {
-	char tmp[PATH_MAX + 8], head[2 * CHAIN_HASH_LEN + 1];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
+	char head[2 * CHAIN_HASH_LEN + 1], text[PATH_MAX + 256];
 	hex(r->head, sizeof r->head, head, sizeof head);
-	unlink(tmp);
-	FILE *f = NULL;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0 || !(f = fdopen(fd, "w"))) {
-		if (fd >= 0)
-			close(fd);
-		return -DOCKET_ESYS;
-	}
-	fprintf(f, "path %s\nat %s\nseq %lld\nbytes %lld\nhead %s\n", r->path, r->at,
-		(long long)r->seq, (long long)r->bytes, head);
-	int ok = fflush(f) == 0 && fsync(fd) == 0;
-	int saved = errno;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp, path) < 0) {
-		saved = ok ? errno : saved;
-		unlink(tmp);
-		errno = saved;
-		return -DOCKET_ESYS;
-	}
-	return 0;
+	int len = snprintf(text, sizeof text, "path %s\nat %s\nseq %lld\nbytes %lld\nhead %s\n",
+			   r->path, r->at, (long long)r->seq, (long long)r->bytes, head);
+	if (len < 0 || len >= (int)sizeof text)
+		return -DOCKET_ETOOLARGE;
+	return smallfile_replace(path, text, (size_t)len, 0640) < 0 ? -DOCKET_ESYS : 0;
 }
 
 /* The record file, one "key value" a line; a missing or unreadable one is no backup. */

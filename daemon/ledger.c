@@ -15,10 +15,11 @@
 
 #include "chain.h"
 #include "docket/error.h"
-#include "ledger.h"
 #include "journal.h"
+#include "ledger.h"
 #include "log.h"
 #include "pack.h"
+#include "smallfile.h"
 #include "wallclock.h"
 
 #define CHECKPOINT "docket.checkpoint"
@@ -255,26 +256,10 @@ static int open_mark(struct ledger *l, const char *dir, int64_t head, const uint
 	return 0;
 }
 
-/* Write text to path, made with mode, through a temporary file renamed over it. */
+/* Write text to path, made with mode, whole or not at all. */
 static int write_small(const char *path, const char *text, mode_t mode)
 {
-	char tmp[PATH_LEN + 8];
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	unlink(tmp);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
-	if (fd < 0)
-		return -DOCKET_ESYS;
-	size_t len = strlen(text);
-	int ok = write(fd, text, len) == (ssize_t)len && fsync(fd) == 0;
-	int saved = errno;
-	close(fd);
-	if (!ok || rename(tmp, path) < 0) {
-		saved = ok ? errno : saved;
-		unlink(tmp);
-		errno = saved;
-		return -DOCKET_ESYS;
-	}
-	return 0;
+	return smallfile_replace(path, text, strlen(text), mode) < 0 ? -DOCKET_ESYS : 0;
 }
 
 /*

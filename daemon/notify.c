@@ -44,8 +44,10 @@ static int open_socket(void)
 	return fd;
 }
 
-static void send_text(const char *text, int wait_ms)
+static void send_text(int wait_ms, const char *fmt, va_list ap)
 {
+	char text[512];
+	vsnprintf(text, sizeof text, fmt, ap);
 	int fd = open_socket();
 	if (fd < 0)
 		return;
@@ -64,20 +66,16 @@ static void send_text(const char *text, int wait_ms)
 
 void notify_state(const char *fmt, ...)
 {
-	char text[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	send_text(NOTIFY_WAIT_MS, fmt, ap);
 	va_end(ap);
-	send_text(text, NOTIFY_WAIT_MS);
 }
 
 void notify_status(const char *fmt, ...)
 {
-	char text[512];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(text, sizeof text, fmt, ap);
+	send_text(0, fmt, ap);
 	va_end(ap);
-	send_text(text, 0);
 }

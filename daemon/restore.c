@@ -17,6 +17,7 @@
 #include "docket/error.h"
 #include "log.h"
 #include "restore.h"
+#include "smallfile.h"
 #include "state.h"
 #include "store.h"
 
@@ -106,28 +107,14 @@ out:
 /* The watermark at the copy's head, both slots, through a temporary file. */
 static int write_mark(const char *dir, const struct chain_report *r)
 {
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	char path[PATH_MAX];
 	uint8_t slots[CHAIN_MARK_SLOTS * CHAIN_MARK_SLOT];
 	struct chain_mark m = {.seq = r->head_seq};
 	memcpy(m.hash, r->head_hash, CHAIN_HASH_LEN);
 	for (int i = 0; i < CHAIN_MARK_SLOTS; i++)
 		chain_mark_encode(&m, slots + i * CHAIN_MARK_SLOT);
 	snprintf(path, sizeof path, "%s/" CHAIN_MARK_FILE, dir);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	unlink(tmp);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0640);
-	if (fd < 0)
-		return -1;
-	int ok = write(fd, slots, sizeof slots) == (ssize_t)sizeof slots && fsync(fd) == 0;
-	int saved = errno;
-	close(fd);
-	if (!ok || rename(tmp, path) < 0) {
-		saved = ok ? errno : saved;
-		unlink(tmp);
-		errno = saved;
-		return -1;
-	}
-	return 0;
+	return smallfile_replace(path, slots, sizeof slots, 0640);
 }
 
 /* The database there now, and its WAL, under one new name: SQLite can open the pair again. */

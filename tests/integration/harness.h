@@ -269,6 +269,13 @@ docket_msg *h_vmust(struct h_daemon *d, const char *op, va_list ap);
 int h_draft(struct h_daemon *d, const char *ref, docket_msg **reply);
 
 /*
+ * Draft ref (as h_draft) with a subscriber on d->ev, and return the
+ * decision.drafted event it received (the caller frees it); fails the
+ * test unless one comes.
+ */
+docket_msg *h_draft_seen(struct h_daemon *d, const char *ref);
+
+/*
  * Add a meeting starting offset_s from now and one item on it. Aborts the
  * test unless both succeed; the ids go to *meeting and *item.
  */

@@ -101,6 +101,18 @@ int h_call(struct h_daemon *d, docket_msg **reply, const char *op, ...)
 	return rc;
 }
 
+docket_msg *h_draft_seen(struct h_daemon *d, const char *ref)
+{
+	docket_sub *s = NULL;
+	docket_msg *m = NULL;
+	assert_int_equal(docket_sub_new(&s, d->ev, NULL, H_WAIT_MS), 0);
+	assert_int_equal(h_draft(d, ref, NULL), 0);
+	assert_int_equal(docket_sub_recv(s, &m, H_WAIT_MS), 0);
+	H_ASSERT_STR(docket_msg_topic(m), "decision.drafted");
+	docket_sub_destroy(&s);
+	return m;
+}
+
 int h_draft(struct h_daemon *d, const char *ref, docket_msg **reply)
 {
 	docket_msg *m = NULL;

@@ -343,15 +343,9 @@ static void test_check_touches_nothing(void **state)
 /* The actor of the next decision.drafted d's principal causes. */
 static void drafted_by(struct h_daemon *d, const char *ref, const char *actor)
 {
-	docket_sub *s = NULL;
-	docket_msg *m = NULL;
-	assert_int_equal(docket_sub_new(&s, d->ev, NULL, H_WAIT_MS), 0);
-	assert_int_equal(h_draft(d, ref, NULL), 0);
-	assert_int_equal(docket_sub_recv(s, &m, H_WAIT_MS), 0);
-	H_ASSERT_STR(docket_msg_topic(m), "decision.drafted");
+	docket_msg *m = h_draft_seen(d, ref);
 	H_ASSERT_STR(h_str(m, "actor"), actor);
 	docket_msg_destroy(&m);
-	docket_sub_destroy(&s);
 }
 
 /*

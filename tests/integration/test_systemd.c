@@ -520,15 +520,9 @@ static void activated(struct h_daemon *d, size_t from)
 /* A subscriber on d->ev sees the draft of ref. */
 static void event_seen(struct h_daemon *d, const char *ref)
 {
-	docket_sub *s = NULL;
-	docket_msg *m = NULL;
-	assert_int_equal(docket_sub_new(&s, d->ev, NULL, H_WAIT_MS), 0);
-	assert_int_equal(h_draft(d, ref, NULL), 0);
-	assert_int_equal(docket_sub_recv(s, &m, H_WAIT_MS), 0);
-	H_ASSERT_STR(docket_msg_topic(m), "decision.drafted");
+	docket_msg *m = h_draft_seen(d, ref);
 	H_ASSERT_STR(h_str(m, "ref"), ref);
 	docket_msg_destroy(&m);
-	docket_sub_destroy(&s);
 }
 
 /* Sockets named commands and events are those endpoints, whatever docketd was told to bind. */
