@@ -560,15 +560,3 @@ int config_read(struct config *c, const char *path, const char *set[][2], int n,
 	}
 	return r->nerr ? -DOCKET_ECONFIG : 0;
 }
-
-int config_load(struct config *c, const char *path, char *err, size_t errlen)
-{
-	struct config_report r;
-	memset(&r, 0, sizeof r);
-	r.path = path;
-	read_file(c, &r, path);
-	if (r.nerr)
-		snprintf(err, errlen, "%s", r.err[0]);
-	config_report_free(&r);
-	return r.nerr ? -DOCKET_ECONFIG : 0;
-}

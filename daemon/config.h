@@ -47,12 +47,6 @@ struct config {
 void config_defaults(struct config *c);
 
 /*
- * Read the INI file at path over c. Unknown sections or keys and bad values
- * are errors. Returns 0 or -DOCKET_ECONFIG with "path:line: what" in err.
- */
-int config_load(struct config *c, const char *path, char *err, size_t errlen);
-
-/*
  * Events one subscriber may have queued: event_hwm, or fewer where the
  * byte bound says so (event_queue_bytes over the largest event published
  * whole, with libzmq's own cost per message).
