@@ -35,7 +35,7 @@ int handle_backup(struct cmd *c)
 	bool force = (c->req->present & BIT(F_FORCE)) && c->req->n[F_FORCE];
 	char path[PATH_MAX], dir[PATH_MAX], state[PATH_MAX], db[PATH_MAX];
 	struct stat sb;
-	if (p.len >= PATH_MAX - 8 || p.ptr[0] != '/' || p.ptr[p.len - 1] == '/')
+	if (p.len == 0 || p.len >= PATH_MAX - 8 || p.ptr[0] != '/' || p.ptr[p.len - 1] == '/')
 		return cmd_fail(c, -DOCKET_EBADREQ,
 				"'path' must be an absolute file name on docketd's host");
 	snprintf(path, sizeof path, "%.*s", (int)p.len, p.ptr);
