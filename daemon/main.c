@@ -291,6 +291,21 @@ static int parse_args(struct daemon *d, int argc, char **argv)
 	return EX_OK;
 }
 
+/*
+ * Under the journal, the last entry of a start that failed, whatever
+ * entries said why: one kind to look for. A terminal keeps its one line.
+ */
+static int not_started(int code)
+{
+	if (!log_to_journal())
+		return code;
+	char status[8];
+	snprintf(status, sizeof status, "%d", code);
+	struct log_field why = {"EXIT_STATUS", status};
+	log_entry(LOG_ERR, JOURNAL_START_FAILED, &why, 1, "not started (exit status %d)", code);
+	return code;
+}
+
 int main(int argc, char **argv)
 {
 	struct daemon d = {.state = {.dir_fd = -1, .lock_fd = -1}};
@@ -306,15 +321,15 @@ int main(int argc, char **argv)
 	/* libsodium hashes the imported decisions that come without a reference. */
 	if (sodium_init() < 0) {
 		log_msg(LOG_ERR, "cannot initialise libsodium");
-		return EX_SOFTWARE;
+		return not_started(EX_SOFTWARE);
 	}
 	if (load_config(&d, &d.config, "") < 0)
-		return EX_CONFIG;
+		return not_started(EX_CONFIG);
 	log_set_level(d.config.log_level);
 	set_principal(&d);
 	if (office_open(&d.office, &d.config, err, sizeof err) < 0) {
 		log_msg(LOG_ERR, "%s", err);
-		return EX_CONFIG;
+		return not_started(EX_CONFIG);
 	}
 	signal(SIGPIPE, SIG_IGN);
 	/* A write past RLIMIT_FSIZE fails the batch with storage, as a full disk does. */
@@ -425,13 +440,8 @@ int main(int argc, char **argv)
 	log_entry(LOG_INFO, JOURNAL_STOPPED, &f, 1, "stopped after %llu commands in %llu batches",
 		  (unsigned long long)d.server.commands, (unsigned long long)d.server.batches);
 out:
-	if (!ready && code != EX_OK) {
-		char status[8];
-		snprintf(status, sizeof status, "%d", code);
-		struct log_field why = {"EXIT_STATUS", status};
-		log_entry(LOG_ERR, JOURNAL_START_FAILED, &why, 1, "not started (exit status %d)",
-			  code);
-	}
+	if (!ready && code != EX_OK)
+		not_started(code);
 	for (int i = 0; i < 3; i++)
 		if (sigs[i])
 			event_free(sigs[i]);

@@ -31,6 +31,7 @@
 #define ID_STOPPED "78addbd7444e48809d9ab88028c012ef"
 #define ID_CHANGE "4e6c18b330124037a70269a97ed6b635"
 #define ID_KEY "b420b069e2944d7d8d8b51ee2506063f"
+#define ID_START_FAILED "432c1d74ce3e4f6f9fe9178a2256e521"
 
 /* What the decision's text and justification say: they must never reach the journal. */
 #define SECRET "Body worn cameras for 1,200 officers, not yet public"
@@ -275,6 +276,23 @@ static void test_lines_when_not_the_journal(void **state)
 	H_PASS(d);
 }
 
+/* A start refused: the reasons, then one entry of its own kind with the exit status. */
+static void test_start_failed(void **state)
+{
+	struct h_daemon *d = *state;
+	struct entry e;
+	char buf[256];
+	under_journal(d);
+	assert_int_equal(h_write_config(d, "[docketd]\nbogus = 1\n"), 0);
+	assert_int_equal(h_start(d), -1);
+	assert_int_equal(d->status, 78);
+	assert_true(wait_entry(&e, H_WAIT_MS, "PRIORITY=3", NULL));
+	H_ASSERT_CONTAINS(field(&e, "MESSAGE", buf, sizeof buf), "docketd.bogus: unknown key");
+	assert_true(wait_entry(&e, H_WAIT_MS, "MESSAGE_ID=" ID_START_FAILED, "EXIT_STATUS=78",
+	                       NULL));
+	H_PASS(d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +300,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_changes_only_at_debug, h_setup, h_teardown),
 		cmocka_unit_test_setup_teardown(test_lines_when_not_the_journal, h_setup,
 		                                h_teardown),
+		cmocka_unit_test_setup_teardown(test_start_failed, h_setup, h_teardown),
 	};
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
