@@ -170,7 +170,7 @@ static void publish(struct server *s, const struct outbox *o)
 	}
 	if (!o->n)
 		return;
-	if (s->batch_prefixes)
+	if (s->batch_subs)
 		publish_batches(s, o);
 	/*
 	 * A subscriber whose queue was full lost the tail of these events, and
@@ -357,23 +357,18 @@ int server_replan(struct server *s, char *err, size_t errlen)
  * docket.batch goes out only while someone asked for it by name (or by a
  * prefix of it other than the empty one): a subscriber to every topic
  * would otherwise take each event twice. libzmq passes up each subscription
- * and each unsubscription (XPUB_VERBOSER), so a count per prefix length
- * says whether any subscriber holds it, and its bit is set while one does.
+ * and each unsubscription (XPUB_VERBOSER), so one count says whether any
+ * subscriber holds docket.batch or a prefix of it.
  */
 static void note_batch_interest(struct server *s, const char *p, size_t n)
 {
 	size_t len = n - 1;
 	if (len < 1 || len > strlen(BATCH) || memcmp(p + 1, BATCH, len) != 0)
 		return;
-	/* XPUB_VERBOSER passes up every unsubscription: one count per prefix length. */
 	if (p[0] == 1)
-		s->batch_subs[len]++;
-	else if (p[0] == 0 && s->batch_subs[len])
-		s->batch_subs[len]--;
-	if (s->batch_subs[len])
-		s->batch_prefixes |= 1u << len;
-	else
-		s->batch_prefixes &= ~(1u << len);
+		s->batch_subs++;
+	else if (p[0] == 0 && s->batch_subs)
+		s->batch_subs--;
 }
 
 /*

@@ -37,7 +37,6 @@ struct server {
 	unsigned heartbeat_ms;
 	struct event *heartbeat;   /* the docket.heartbeat timer */
 	struct event *after;       /* one more heartbeat soon after events went out */
-	unsigned batch_prefixes;   /* bit n: some subscriber holds the first n bytes of docket.batch */
 	msgpack_sbuffer scratch;   /* heartbeats and head forms, reused */
 	struct ledger *ledger;
 	struct stats stats;        /* the commands' rate, for STATUS= and the status query */
@@ -47,7 +46,7 @@ struct server {
 	struct backup *backup;
 	int64_t subscribers;       /* subscribers holding docket.welcome: libdocket's, each once */
 	int64_t subscriptions;     /* every subscription held on the event socket */
-	unsigned batch_subs[16];   /* subscriptions to each prefix length of docket.batch */
+	unsigned batch_subs;       /* subscriptions to docket.batch or a prefix of it */
 };
 
 struct server_options {
